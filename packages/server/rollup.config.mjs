@@ -1,0 +1,6 @@
+import { kairosPackage } from '../../rollup.config.mjs';
+
+export default kairosPackage({
+  dir: import.meta.dirname,
+  entries: { index: 'src/index.ts', cli: 'src/cli/index.ts' },
+});
