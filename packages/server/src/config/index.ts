@@ -1,0 +1,133 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from '../errors.js';
+
+const urlWithScheme = (schemes: string[], example: string) =>
+  z.string().refine(
+    (v) => {
+      try {
+        return schemes.includes(new URL(v).protocol.replace(/:$/, ''));
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a ${schemes.map((s) => `${s}://`).join(' or ')} URL, e.g. ${example}` },
+  );
+
+const port = z.coerce
+  .number({ message: 'must be a port number between 1 and 65535' })
+  .int('must be a whole port number between 1 and 65535')
+  .min(0, 'must be a port number between 1 and 65535 (0 picks a free port)')
+  .max(65535, 'must be a port number between 1 and 65535');
+
+const byteSize = z
+  .string()
+  .regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/i, 'must be a size such as 512kb, 10mb or 1gb');
+
+/** The environment variables Kairos reads, validated. Flags of `kairos serve` override them. */
+const schema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().min(1, 'must be a host name or address to listen on').default('0.0.0.0'),
+  KAIROS_PUBLIC_URL: urlWithScheme(['http', 'https'], 'https://kairos.example.edu').optional(),
+  KAIROS_DATA_DIR: z.string().min(1, 'must be a directory path').default('.kairos'),
+  DATABASE_URL: urlWithScheme(['postgres', 'postgresql'], 'postgres://user:pass@db.example:5432/kairos').optional(),
+  MONGODB_URL: urlWithScheme(['mongodb', 'mongodb+srv'], 'mongodb://db.example:27017/kairos').optional(),
+  REDIS_URL: urlWithScheme(['redis', 'rediss'], 'redis://cache.example:6379/0').optional(),
+  KAIROS_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  KAIROS_BODY_LIMIT: byteSize.default('10mb'),
+  KAIROS_RATE_LIMIT: z.coerce
+    .number({ message: 'must be a number of requests per minute per credential (0 = off)' })
+    .int()
+    .min(0, 'must be 0 (off) or a positive number of requests per minute')
+    .default(0),
+  KAIROS_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+});
+
+/** The validated configuration of a Kairos process. */
+export interface KairosConfig {
+  port: number;
+  host: string;
+  /** Base URL users and LMSs reach this server at, without trailing slash. */
+  publicUrl: string;
+  /** Absolute path of the embedded data directory (PGlite, lock file, generated secret). */
+  dataDir: string;
+  databaseUrl?: string;
+  mongodbUrl?: string;
+  redisUrl?: string;
+  secret?: string;
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  /** Maximum request body size, as accepted by Express (`10mb`). */
+  bodyLimit: string;
+  /** Requests per minute per credential; 0 disables rate limiting. */
+  rateLimitPerMinute: number;
+  shutdownTimeoutMs: number;
+}
+
+/** Flags of `kairos serve` and their environment variables. */
+export const flagToEnv = {
+  port: 'PORT',
+  host: 'HOST',
+  'public-url': 'KAIROS_PUBLIC_URL',
+  'data-dir': 'KAIROS_DATA_DIR',
+  'database-url': 'DATABASE_URL',
+  'mongodb-url': 'MONGODB_URL',
+  'redis-url': 'REDIS_URL',
+  'log-level': 'LOG_LEVEL',
+} as const;
+
+/**
+ * Validates the environment (and flags, which win) into a {@link KairosConfig}.
+ * Empty variables count as unset. Throws a {@link ConfigError} naming the first bad variable.
+ *
+ * @example
+ * const config = loadConfig(process.env, { port: '4000' });
+ */
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  flags: Partial<Record<keyof typeof flagToEnv, string>> = {},
+  cwd = process.cwd(),
+): KairosConfig {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== '') raw[key] = value.trim();
+  }
+  for (const [flag, variable] of Object.entries(flagToEnv)) {
+    const value = flags[flag as keyof typeof flagToEnv];
+    if (value !== undefined) raw[variable] = value;
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0]);
+    const shown = raw[variable] === undefined ? '' : ` (got ${JSON.stringify(redact(raw[variable]!))})`;
+    throw new ConfigError(variable, `${issue.message}${shown}`);
+  }
+  const v = parsed.data;
+  return {
+    port: v.PORT,
+    host: v.HOST,
+    publicUrl: (v.KAIROS_PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ''),
+    dataDir: resolve(cwd, v.KAIROS_DATA_DIR),
+    databaseUrl: v.DATABASE_URL,
+    mongodbUrl: v.MONGODB_URL,
+    redisUrl: v.REDIS_URL,
+    secret: v.KAIROS_SECRET,
+    logLevel: v.LOG_LEVEL,
+    bodyLimit: v.KAIROS_BODY_LIMIT,
+    rateLimitPerMinute: v.KAIROS_RATE_LIMIT,
+    shutdownTimeoutMs: v.KAIROS_SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+/** Hides the password of a URL before it is printed. */
+export function redact(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return value;
+  }
+}

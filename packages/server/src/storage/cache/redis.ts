@@ -1,0 +1,95 @@
+import { Redis } from 'ioredis';
+import type { Cache } from '../types.js';
+
+/**
+ * Cache, rate limits, queues and pub/sub on Redis, shared by every Kairos process. Keys are prefixed
+ * (default `kairos:`) so one Redis can serve several deployments.
+ */
+export class RedisCache implements Cache {
+  readonly backend = 'redis' as const;
+  private subscriber?: Redis;
+  private readonly listeners = new Map<string, Set<(message: string) => void>>();
+
+  private constructor(
+    private readonly redis: Redis,
+    private readonly url: string,
+    private readonly prefix: string,
+  ) {}
+
+  /** Connects and waits until Redis answers; rejects with the connection error otherwise. */
+  static async connect(url: string, options: { prefix?: string } = {}): Promise<RedisCache> {
+    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+    redis.on('error', () => {}); // reconnects by itself; readiness reports the state
+    await redis.connect();
+    return new RedisCache(redis, url, options.prefix ?? 'kairos:');
+  }
+
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
+  async close(): Promise<void> {
+    await this.subscriber?.quit().catch(() => {});
+    await this.redis.quit().catch(() => {});
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return (await this.redis.get(this.prefix + key)) ?? undefined;
+  }
+
+  async set(key: string, value: string, ttlMs?: number): Promise<void> {
+    if (ttlMs === undefined) await this.redis.set(this.prefix + key, value);
+    else await this.redis.set(this.prefix + key, value, 'PX', Math.max(1, Math.ceil(ttlMs)));
+  }
+
+  async del(key: string): Promise<void> {
+    await this.redis.del(this.prefix + key);
+  }
+
+  async hit(key: string, windowMs: number): Promise<number> {
+    const now = Date.now();
+    const windowKey = `${this.prefix}${key}:${Math.floor(now / windowMs)}`;
+    const [[, count] = []] = (await this.redis
+      .multi()
+      .incr(windowKey)
+      .pexpire(windowKey, windowMs - (now % windowMs) + 1000)
+      .exec()) as [Error | null, number][];
+    return Number(count);
+  }
+
+  async enqueue(queue: string, message: string): Promise<void> {
+    await this.redis.rpush(`${this.prefix}queue:${queue}`, message);
+  }
+
+  async dequeue(queue: string): Promise<string | undefined> {
+    return (await this.redis.lpop(`${this.prefix}queue:${queue}`)) ?? undefined;
+  }
+
+  async queueLength(queue: string): Promise<number> {
+    return this.redis.llen(`${this.prefix}queue:${queue}`);
+  }
+
+  async publish(channel: string, message: string): Promise<void> {
+    await this.redis.publish(this.prefix + channel, message);
+  }
+
+  async subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>> {
+    if (!this.subscriber) {
+      this.subscriber = new Redis(this.url, { lazyConnect: true });
+      this.subscriber.on('error', () => {});
+      this.subscriber.on('message', (ch: string, message: string) => {
+        for (const l of this.listeners.get(ch) ?? []) l(message);
+      });
+      await this.subscriber.connect();
+    }
+    const full = this.prefix + channel;
+    const set = this.listeners.get(full) ?? new Set();
+    if (set.size === 0) await this.subscriber.subscribe(full);
+    set.add(onMessage);
+    this.listeners.set(full, set);
+    return async () => {
+      set.delete(onMessage);
+      if (set.size === 0) await this.subscriber?.unsubscribe(full);
+    };
+  }
+}

@@ -1,0 +1,20 @@
+import type { MongoMigration } from './connection.js';
+
+/** Collections and indexes of the MongoDB record store; every index is tenant (`t`) first. */
+export const mongoRecordMigrations: MongoMigration[] = [
+  {
+    version: 1,
+    name: 'statements and credentials',
+    async up(db) {
+      const statements = db.collection('statements');
+      await statements.createIndex({ t: 1, id: 1 }, { unique: true, name: 'tenant_statement_id' });
+      await statements.createIndex({ t: 1, voided: 1, _id: -1 }, { name: 'tenant_voided_key' });
+      await statements.createIndex({ t: 1, terms: 1, _id: -1 }, { name: 'tenant_terms_key' });
+      await statements.createIndex({ t: 1, actor: 1, _id: -1 }, { name: 'tenant_actor_key' });
+      await statements.createIndex({ t: 1, ref: 1 }, { name: 'tenant_ref_target' });
+      await statements.createIndex({ t: 1, vt: 1 }, { name: 'tenant_voiding_target' });
+      const credentials = db.collection('credentials');
+      await credentials.createIndex({ t: 1 }, { name: 'tenant' });
+    },
+  },
+];

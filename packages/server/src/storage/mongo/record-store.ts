@@ -1,0 +1,35 @@
+import type mongoose from 'mongoose';
+import type { CredentialRepository, RecordStore, StatementRepository } from '../types.js';
+import { applyMongoMigrations, connectMongo } from './connection.js';
+import { MongoCredentials } from './credentials.js';
+import { mongoRecordMigrations } from './migrations.js';
+import { MongoStatements } from './statements.js';
+
+/** The record store on MongoDB (or any server speaking its wire protocol, e.g. FerretDB). */
+export class MongoRecordStore implements RecordStore {
+  readonly backend = 'mongodb' as const;
+  readonly statements: StatementRepository;
+  readonly credentials: CredentialRepository;
+
+  private constructor(private readonly conn: mongoose.Connection) {
+    this.statements = new MongoStatements(conn.db!);
+    this.credentials = new MongoCredentials(conn.db!);
+  }
+
+  /** Connects to `url` (the database is the URL's path, e.g. `mongodb://host:27017/kairos`). */
+  static async connect(url: string): Promise<MongoRecordStore> {
+    return new MongoRecordStore(await connectMongo(url));
+  }
+
+  async migrate(): Promise<void> {
+    await applyMongoMigrations(this.conn.db!, 'record', mongoRecordMigrations);
+  }
+
+  async ping(): Promise<void> {
+    await this.conn.db!.command({ ping: 1 });
+  }
+
+  async close(): Promise<void> {
+    await this.conn.close();
+  }
+}

@@ -1,0 +1,177 @@
+import type mongoose from 'mongoose';
+import type { InsertOutcome, StatementQuery, StatementRecord, StatementRepository } from '../types.js';
+
+const MAX_REF_DEPTH = 16;
+
+/** A statement document: short field names, the body as a JSON string (xAPI keys are IRIs full of dots). */
+interface StatementDoc {
+  _id: string; // storage key (UUIDv7)
+  t: string;
+  id: string;
+  stored: Date;
+  body: string;
+  sig: string;
+  terms: string[];
+  actor: string | null;
+  ref: string | null;
+  vt: string | null;
+  voided: boolean;
+}
+
+const toDoc = (tenantId: string, r: StatementRecord): StatementDoc => ({
+  _id: r.key,
+  t: tenantId,
+  id: r.id,
+  stored: new Date(r.stored),
+  body: JSON.stringify(r.statement),
+  sig: r.signature,
+  terms: [...new Set(r.terms)],
+  actor: r.actorKey ?? null,
+  ref: r.refTarget ?? null,
+  vt: r.voidingTarget ?? null,
+  voided: false,
+});
+
+const toRecord = (d: StatementDoc): StatementRecord => ({
+  tenantId: d.t,
+  key: d._id,
+  id: d.id,
+  stored: d.stored.toISOString(),
+  statement: JSON.parse(d.body),
+  signature: d.sig,
+  terms: d.terms,
+  actorKey: d.actor ?? undefined,
+  refTarget: d.ref ?? undefined,
+  voidingTarget: d.vt ?? undefined,
+  voided: d.voided,
+});
+
+const isDuplicateKey = (e: unknown) => (e as { code?: number }).code === 11000;
+
+/**
+ * Statements on MongoDB. Without transactions (FerretDB, standalone servers) the batch is checked for
+ * conflicts before it is written and written idempotently; a conflicting write racing this batch is
+ * reported as a conflict for the ids it touches.
+ */
+export class MongoStatements implements StatementRepository {
+  private readonly col: mongoose.mongo.Collection<StatementDoc>;
+
+  constructor(db: mongoose.mongo.Db) {
+    this.col = db.collection<StatementDoc>('statements');
+  }
+
+  async insert(tenantId: string, records: StatementRecord[]): Promise<InsertOutcome> {
+    if (records.length === 0) return { ok: true, inserted: [], duplicates: [] };
+    const existing = await this.signatures(tenantId, records.map((r) => r.id));
+    const conflicts = records.filter((r) => existing.has(r.id) && existing.get(r.id) !== r.signature);
+    if (conflicts.length > 0) return { ok: false, conflicts: conflicts.map((r) => r.id) };
+    const fresh = records.filter((r) => !existing.has(r.id));
+    const duplicates = records.filter((r) => existing.has(r.id)).map((r) => r.id);
+    let inserted = fresh;
+    if (fresh.length > 0) {
+      try {
+        await this.col.insertMany(
+          fresh.map((r) => toDoc(tenantId, r)),
+          { ordered: false },
+        );
+      } catch (error) {
+        if (!isDuplicateKey(error) && !(error as { writeErrors?: unknown }).writeErrors) throw error;
+        // Some ids were written concurrently by another request: sort them into duplicates and conflicts.
+        const now = await this.docs(tenantId, fresh.map((r) => r.id));
+        if (fresh.some((r) => !now.has(r.id))) throw error;
+        const raced = fresh.filter((r) => now.get(r.id)!._id !== r.key);
+        const lost = raced.filter((r) => now.get(r.id)!.sig !== r.signature);
+        if (lost.length > 0) return { ok: false, conflicts: lost.map((r) => r.id) };
+        duplicates.push(...raced.map((r) => r.id));
+        inserted = fresh.filter((r) => !raced.includes(r));
+      }
+    }
+    if (inserted.length > 0) await this.afterInsert(tenantId, inserted);
+    return { ok: true, inserted: inserted.map((r) => r.id), duplicates };
+  }
+
+  private async signatures(tenantId: string, ids: string[]): Promise<Map<string, string>> {
+    const docs = await this.col
+      .find({ t: tenantId, id: { $in: ids } }, { projection: { id: 1, sig: 1 } })
+      .toArray();
+    return new Map(docs.map((d) => [d.id, d.sig]));
+  }
+
+  private async docs(tenantId: string, ids: string[]): Promise<Map<string, StatementDoc>> {
+    const docs = await this.col.find({ t: tenantId, id: { $in: ids } }).toArray();
+    return new Map(docs.map((d) => [d.id, d]));
+  }
+
+  private async afterInsert(tenantId: string, inserted: StatementRecord[]): Promise<void> {
+    const voidTargets = inserted.filter((r) => r.voidingTarget).map((r) => r.voidingTarget!);
+    if (voidTargets.length > 0) {
+      await this.col.updateMany({ t: tenantId, id: { $in: voidTargets }, vt: null }, { $set: { voided: true } });
+    }
+    const voidersOfNew = await this.col
+      .find({ t: tenantId, vt: { $in: inserted.map((r) => r.id) } }, { projection: { vt: 1 } })
+      .toArray();
+    if (voidersOfNew.length > 0) {
+      await this.col.updateMany(
+        { t: tenantId, id: { $in: voidersOfNew.map((d) => d.vt!) }, vt: null },
+        { $set: { voided: true } },
+      );
+    }
+    await this.inheritReferencedTerms(tenantId, inserted);
+  }
+
+  /** StatementRef filter rule, as in the SQL store: referencing statements carry their targets' terms. */
+  private async inheritReferencedTerms(tenantId: string, inserted: StatementRecord[]): Promise<void> {
+    const termsById = new Map(inserted.map((r) => [r.id, new Set(r.terms)]));
+    const withRef = inserted.filter((r) => r.refTarget);
+    if (withRef.length > 0) {
+      const targets = await this.docs(tenantId, withRef.map((r) => r.refTarget!));
+      for (const r of withRef) {
+        const target = targets.get(r.refTarget!);
+        if (!target) continue;
+        await this.col.updateOne({ _id: r.key }, { $addToSet: { terms: { $each: target.terms } } });
+        for (const t of target.terms) termsById.get(r.id)!.add(t);
+      }
+    }
+    let current = termsById;
+    for (let depth = 0; depth < MAX_REF_DEPTH && current.size > 0; depth++) {
+      const referencing = await this.col
+        .find({ t: tenantId, ref: { $in: [...current.keys()] } }, { projection: { id: 1, ref: 1, terms: 1 } })
+        .toArray();
+      const next = new Map<string, Set<string>>();
+      for (const d of referencing) {
+        const have = new Set(d.terms);
+        const add = [...(current.get(d.ref!) ?? [])].filter((t) => !have.has(t));
+        if (add.length === 0) continue;
+        await this.col.updateOne({ _id: d._id }, { $addToSet: { terms: { $each: add } } });
+        next.set(d.id, new Set([...have, ...add]));
+      }
+      current = next;
+    }
+  }
+
+  async get(tenantId: string, id: string): Promise<StatementRecord | undefined> {
+    const doc = await this.col.findOne({ t: tenantId, id });
+    return doc ? toRecord(doc) : undefined;
+  }
+
+  async query(tenantId: string, q: StatementQuery): Promise<StatementRecord[]> {
+    const filter: mongoose.mongo.Filter<StatementDoc> = { t: tenantId, voided: false };
+    if (q.terms.length === 1) filter.terms = q.terms[0]!;
+    else if (q.terms.length > 1) filter.terms = { $all: q.terms };
+    if (q.actorKey !== undefined) filter.actor = q.actorKey;
+    const range: { $gt?: string; $lt?: string } = {};
+    if (q.after !== undefined) range.$gt = q.after;
+    if (q.before !== undefined) range.$lt = q.before;
+    if (Object.keys(range).length > 0) filter._id = range;
+    const docs = await this.col
+      .find(filter)
+      .sort({ _id: q.ascending ? 1 : -1 })
+      .limit(q.limit)
+      .toArray();
+    return docs.map(toRecord);
+  }
+
+  async count(tenantId: string): Promise<number> {
+    return this.col.countDocuments({ t: tenantId });
+  }
+}

@@ -1,0 +1,87 @@
+import { join } from 'node:path';
+import type { KairosConfig } from '../config/index.js';
+import { redact } from '../config/index.js';
+import { KairosError } from '../errors.js';
+import { RedisCache } from './cache/redis.js';
+import { MemoryCache } from './cache/memory.js';
+import { type DataDirLock, lockDataDir } from './lock.js';
+import { MongoRecordStore } from './mongo/record-store.js';
+import { SqlAnalyticsStore } from './sql/analytics-store.js';
+import { openPglite, openPostgres, type SqlDatabase } from './sql/database.js';
+import { SqlRecordStore } from './sql/record-store.js';
+import type { Cache, RecordStore, Stores } from './types.js';
+
+/** What {@link openStores} reports while it works (first PGlite start takes several seconds). */
+export type OpenProgress = (message: string) => void;
+
+const unreachable = (what: string, variable: string, url: string, cause: unknown) =>
+  new KairosError(
+    'store_unreachable',
+    `cannot reach ${what} at ${variable}=${redact(url)}: ${(cause as Error).message ?? cause}. ` +
+      `Check that the server runs and the URL is right, or unset ${variable} to use the embedded default.`,
+    { cause },
+  );
+
+/**
+ * Opens the stores the configuration asks for (DESIGN.md "Storage"): PostgreSQL when `DATABASE_URL` is
+ * set, else embedded PGlite in the data directory (locked); the record store on MongoDB when `MONGODB_URL`
+ * is set; Redis when `REDIS_URL` is set, else memory. Applies pending migrations unless `migrate: false`.
+ */
+export async function openStores(
+  config: Pick<KairosConfig, 'databaseUrl' | 'mongodbUrl' | 'redisUrl' | 'dataDir'>,
+  options: { migrate?: boolean; onProgress?: OpenProgress } = {},
+): Promise<Stores> {
+  const say = options.onProgress ?? (() => {});
+  let lock: DataDirLock | undefined;
+  let sql: SqlDatabase | undefined;
+  let record: RecordStore | undefined;
+  let cache: Cache | undefined;
+  try {
+    if (config.databaseUrl) {
+      sql = await openPostgres(config.databaseUrl);
+      await sql.pool.query('SELECT 1').catch((e) => {
+        throw unreachable('PostgreSQL', 'DATABASE_URL', config.databaseUrl!, e);
+      });
+    } else {
+      lock = lockDataDir(config.dataDir);
+      say(`opening the embedded database in ${config.dataDir} (the first start initialises it: ~10 s)`);
+      sql = await openPglite(join(config.dataDir, 'pglite'));
+    }
+    if (config.mongodbUrl) {
+      record = await MongoRecordStore.connect(config.mongodbUrl).catch((e) => {
+        throw unreachable('MongoDB', 'MONGODB_URL', config.mongodbUrl!, e);
+      });
+    } else {
+      record = new SqlRecordStore(sql, false);
+    }
+    const analytics = new SqlAnalyticsStore(sql, false);
+    cache = config.redisUrl
+      ? await RedisCache.connect(config.redisUrl).catch((e) => {
+          throw unreachable('Redis', 'REDIS_URL', config.redisUrl!, e);
+        })
+      : new MemoryCache();
+    if (options.migrate !== false) {
+      await record.migrate();
+      await analytics.migrate();
+    }
+    const db = sql;
+    const rec = record;
+    const c = cache;
+    return {
+      record: rec,
+      analytics,
+      cache: c,
+      async close() {
+        await Promise.allSettled([rec.close(), analytics.close(), c.close()]);
+        await db.close().catch(() => {});
+        lock?.release();
+      },
+    };
+  } catch (error) {
+    await record?.close().catch(() => {});
+    await cache?.close().catch(() => {});
+    await sql?.close().catch(() => {});
+    lock?.release();
+    throw error;
+  }
+}

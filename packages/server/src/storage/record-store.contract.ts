@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uuidv7 } from '../util/uuid.js';
+import type { RecordStore, StatementRecord } from './types.js';
+
+/** Builds a statement record as the LRS would hand it to a store. */
+export function record(tenantId: string, overrides: Partial<StatementRecord> = {}): StatementRecord {
+  const key = overrides.key ?? uuidv7();
+  const id = overrides.id ?? randomUUID();
+  const stored = overrides.stored ?? new Date().toISOString();
+  return {
+    tenantId,
+    key,
+    id,
+    stored,
+    statement: { id, actor: { mbox: 'mailto:a@example.com' }, verb: { id: 'http://x/v' }, stored, ...overrides.statement },
+    signature: overrides.signature ?? `sig-${id}`,
+    terms: overrides.terms ?? [],
+    voided: false,
+    ...overrides,
+  };
+}
+
+const ids = (rs: StatementRecord[]) => rs.map((r) => r.id);
+
+/**
+ * The record-store contract: every backend (MongoDB, PostgreSQL, PGlite) must pass it unchanged.
+ * `open` returns a store on an empty database; the suite migrates it itself.
+ */
+export function recordStoreContract(name: string, open: () => Promise<RecordStore | undefined>): void {
+  describe(`RecordStore contract: ${name}`, () => {
+    let store: RecordStore;
+    let tenant: string;
+    let n = 0;
+    const nextTenant = () => `tenant-${++n}-${randomUUID().slice(0, 8)}`;
+
+    beforeAll(async () => {
+      const s = await open();
+      if (!s) throw new Error(`${name}: no store`);
+      store = s;
+      await store.migrate();
+    });
+    afterAll(async () => {
+      await store?.close();
+    });
+
+    it('migrates idempotently and answers ping', async () => {
+      await store.migrate();
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+
+    it('stores a statement and returns it as sent', async () => {
+      tenant = nextTenant();
+      const r = record(tenant, { terms: ['v:http://x/v'], actorKey: 'mbox:mailto:a@example.com' });
+      r.statement = { ...r.statement, result: { extensions: { 'http://ex.com/a.b': [[1, null], { $x: 1 }] } } };
+      expect(await store.statements.insert(tenant, [r])).toEqual({ ok: true, inserted: [r.id], duplicates: [] });
+      const got = await store.statements.get(tenant, r.id);
+      expect(got).toMatchObject({ id: r.id, key: r.key, stored: r.stored, voided: false, signature: r.signature });
+      expect(got!.statement).toEqual(r.statement);
+      expect(got!.actorKey).toBe('mbox:mailto:a@example.com');
+      expect(await store.statements.count(tenant)).toBe(1);
+    });
+
+    it('treats the same id with the same signature as a duplicate, and a different one as a conflict', async () => {
+      tenant = nextTenant();
+      const a = record(tenant);
+      await store.statements.insert(tenant, [a]);
+      const again = { ...record(tenant, { id: a.id, signature: a.signature }) };
+      expect(await store.statements.insert(tenant, [again])).toEqual({ ok: true, inserted: [], duplicates: [a.id] });
+      const fresh = record(tenant);
+      const clash = record(tenant, { id: a.id, signature: 'other' });
+      expect(await store.statements.insert(tenant, [fresh, clash])).toEqual({ ok: false, conflicts: [a.id] });
+      // nothing of a rejected batch is written
+      expect(await store.statements.get(tenant, fresh.id)).toBeUndefined();
+      expect(await store.statements.count(tenant)).toBe(1);
+    });
+
+    it('keeps tenants apart', async () => {
+      const t1 = nextTenant();
+      const t2 = nextTenant();
+      const a = record(t1, { terms: ['v:x'] });
+      const b = record(t2, { id: a.id, signature: 'different', terms: ['v:x'] });
+      expect((await store.statements.insert(t1, [a])).ok).toBe(true);
+      expect((await store.statements.insert(t2, [b])).ok).toBe(true);
+      expect(ids(await store.statements.query(t1, { terms: ['v:x'], ascending: false, limit: 10 }))).toEqual([a.id]);
+      expect((await store.statements.get(t2, a.id))!.signature).toBe('different');
+      expect(await store.statements.get(nextTenant(), a.id)).toBeUndefined();
+    });
+
+    it('queries by terms in key order with bounds and limits', async () => {
+      tenant = nextTenant();
+      const rs = Array.from({ length: 6 }, (_, i) =>
+        record(tenant, { terms: i % 2 ? ['v:even', 'o:act'] : ['v:odd', 'o:act'] }),
+      );
+      await store.statements.insert(tenant, rs);
+      const all = await store.statements.query(tenant, { terms: [], ascending: false, limit: 100 });
+      expect(ids(all)).toEqual(ids(rs).reverse());
+      const asc = await store.statements.query(tenant, { terms: ['o:act'], ascending: true, limit: 4 });
+      expect(ids(asc)).toEqual(ids(rs).slice(0, 4));
+      const both = await store.statements.query(tenant, { terms: ['o:act', 'v:even'], ascending: true, limit: 10 });
+      expect(ids(both)).toEqual([rs[1]!.id, rs[3]!.id, rs[5]!.id]);
+      const page = await store.statements.query(tenant, {
+        terms: ['o:act'],
+        ascending: false,
+        limit: 10,
+        before: rs[4]!.key,
+        after: rs[1]!.key,
+      });
+      expect(ids(page)).toEqual([rs[3]!.id, rs[2]!.id]);
+      expect(await store.statements.query(tenant, { terms: ['v:none'], ascending: false, limit: 5 })).toEqual([]);
+    });
+
+    it('restricts to an actor', async () => {
+      tenant = nextTenant();
+      const mine = record(tenant, { actorKey: 'account:h|me' });
+      const theirs = record(tenant, { actorKey: 'account:h|you' });
+      await store.statements.insert(tenant, [mine, theirs]);
+      const got = await store.statements.query(tenant, { terms: [], actorKey: 'account:h|me', ascending: true, limit: 9 });
+      expect(ids(got)).toEqual([mine.id]);
+    });
+
+    it('voids synchronously, in either order of arrival, and hides voided statements from queries', async () => {
+      tenant = nextTenant();
+      const target = record(tenant, { terms: ['v:x'] });
+      await store.statements.insert(tenant, [target]);
+      const voider = record(tenant, { voidingTarget: target.id, terms: ['v:voided'] });
+      await store.statements.insert(tenant, [voider]);
+      expect((await store.statements.get(tenant, target.id))!.voided).toBe(true);
+      expect(await store.statements.query(tenant, { terms: ['v:x'], ascending: false, limit: 9 })).toEqual([]);
+      // a voiding statement is never voided itself
+      await store.statements.insert(tenant, [record(tenant, { voidingTarget: voider.id })]);
+      expect((await store.statements.get(tenant, voider.id))!.voided).toBe(false);
+      // voiding statement first, then its target
+      const lateTarget = record(tenant, { terms: ['v:late'] });
+      await store.statements.insert(tenant, [record(tenant, { voidingTarget: lateTarget.id })]);
+      await store.statements.insert(tenant, [lateTarget]);
+      expect((await store.statements.get(tenant, lateTarget.id))!.voided).toBe(true);
+    });
+
+    it('lets statements referencing a match match too, recursively and in any order', async () => {
+      tenant = nextTenant();
+      const target = record(tenant, { terms: ['a:alice'] });
+      const ref1 = record(tenant, { refTarget: target.id, terms: ['a:bob'] });
+      const ref2 = record(tenant, { refTarget: ref1.id, terms: ['a:carol'] });
+      // ref2 first, then target, then ref1 (the link in the middle)
+      await store.statements.insert(tenant, [ref2]);
+      await store.statements.insert(tenant, [target]);
+      await store.statements.insert(tenant, [ref1]);
+      const alice = await store.statements.query(tenant, { terms: ['a:alice'], ascending: true, limit: 9 });
+      expect(ids(alice).sort()).toEqual([target.id, ref1.id, ref2.id].sort());
+      const bob = await store.statements.query(tenant, { terms: ['a:bob'], ascending: true, limit: 9 });
+      expect(ids(bob).sort()).toEqual([ref1.id, ref2.id].sort());
+    });
+
+    it('accepts concurrent re-sends of one statement exactly once', async () => {
+      tenant = nextTenant();
+      const r = record(tenant, { terms: ['v:x'] });
+      const outcomes = await Promise.all(
+        Array.from({ length: 10 }, () => store.statements.insert(tenant, [{ ...r, key: uuidv7() }])),
+      );
+      const inserted = outcomes.flatMap((o) => (o.ok ? o.inserted : []));
+      expect(inserted).toEqual([r.id]);
+      expect(outcomes.every((o) => o.ok)).toBe(true);
+      expect(await store.statements.count(tenant)).toBe(1);
+    });
+
+    it('stores credentials hashed and revokes them', async () => {
+      tenant = nextTenant();
+      const key = `key-${randomUUID()}`;
+      const c = {
+        tenantId: tenant,
+        key,
+        secretHash: 'ab'.repeat(32),
+        name: 'moodle',
+        scopes: ['statements/write', 'statements/read/mine'],
+        createdAt: new Date('2026-01-02T03:04:05.000Z').toISOString(),
+      };
+      await store.credentials.create(c);
+      expect(await store.credentials.find(key)).toEqual({ ...c, revokedAt: undefined });
+      expect((await store.credentials.list(tenant)).map((x) => x.key)).toEqual([key]);
+      await expect(store.credentials.create(c)).rejects.toThrow();
+      expect(await store.credentials.revoke(key, '2026-02-01T00:00:00.000Z')).toBe(true);
+      expect(await store.credentials.revoke(key, '2026-02-02T00:00:00.000Z')).toBe(false);
+      expect((await store.credentials.find(key))!.revokedAt).toBe('2026-02-01T00:00:00.000Z');
+      expect(await store.credentials.find('nope')).toBeUndefined();
+    });
+  });
+}

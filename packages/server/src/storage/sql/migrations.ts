@@ -1,0 +1,66 @@
+import type { Migration } from './migrate.js';
+
+/**
+ * Record-store schema (statements, credentials) for PostgreSQL 15+ and PGlite. Statement bodies are kept
+ * as text so GET serves the stored bytes without re-serialising; index terms live in `statement_terms`
+ * so every filter is a tenant-first B-tree range scan in storage-key order (keyset paging).
+ */
+export const recordMigrations: Migration[] = [
+  {
+    version: 1,
+    name: 'statements and credentials',
+    sql: `
+      CREATE TABLE statements (
+        tenant_id text NOT NULL,
+        key uuid NOT NULL,
+        id uuid NOT NULL,
+        stored timestamptz NOT NULL,
+        body text NOT NULL,
+        signature text NOT NULL,
+        actor_key text,
+        ref_target uuid,
+        voiding_target uuid,
+        voided boolean NOT NULL DEFAULT false,
+        PRIMARY KEY (tenant_id, key)
+      );
+      CREATE UNIQUE INDEX statements_tenant_statement_id ON statements (tenant_id, id);
+      CREATE INDEX statements_tenant_actor ON statements (tenant_id, actor_key, key);
+      CREATE INDEX statements_tenant_ref_target ON statements (tenant_id, ref_target) WHERE ref_target IS NOT NULL;
+      CREATE INDEX statements_tenant_voiding_target ON statements (tenant_id, voiding_target)
+        WHERE voiding_target IS NOT NULL;
+      CREATE TABLE statement_terms (
+        tenant_id text NOT NULL,
+        term text NOT NULL,
+        key uuid NOT NULL,
+        PRIMARY KEY (tenant_id, term, key)
+      );
+      CREATE TABLE credentials (
+        key text PRIMARY KEY,
+        tenant_id text NOT NULL,
+        secret_hash text NOT NULL,
+        name text NOT NULL,
+        scopes text[] NOT NULL,
+        created_at timestamptz NOT NULL,
+        revoked_at timestamptz
+      );
+      CREATE INDEX credentials_tenant ON credentials (tenant_id);
+    `,
+  },
+];
+
+/** Analytics-store schema: the projection. Filled in by the analytics work; checkpoints for now. */
+export const analyticsMigrations: Migration[] = [
+  {
+    version: 1,
+    name: 'projection checkpoints',
+    sql: `
+      CREATE TABLE projection_checkpoints (
+        tenant_id text NOT NULL,
+        name text NOT NULL,
+        position text NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (tenant_id, name)
+      );
+    `,
+  },
+];

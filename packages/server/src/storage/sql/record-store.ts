@@ -1,0 +1,35 @@
+import type { CredentialRepository, RecordStore, StatementRepository } from '../types.js';
+import { SqlCredentials } from './credentials.js';
+import type { SqlDatabase } from './database.js';
+import { applyMigrations } from './migrate.js';
+import { recordMigrations } from './migrations.js';
+import { SqlStatements } from './statements.js';
+
+/** The record store on PostgreSQL or embedded PGlite. */
+export class SqlRecordStore implements RecordStore {
+  readonly backend: 'postgres' | 'pglite';
+  readonly statements: StatementRepository;
+  readonly credentials: CredentialRepository;
+
+  /** @param ownsDatabase close the database with the store (false when the analytics store shares it). */
+  constructor(
+    private readonly db: SqlDatabase,
+    private readonly ownsDatabase = true,
+  ) {
+    this.backend = db.backend;
+    this.statements = new SqlStatements(db.pool);
+    this.credentials = new SqlCredentials(db.pool);
+  }
+
+  async migrate(): Promise<void> {
+    await applyMigrations(this.db.pool, 'record', recordMigrations);
+  }
+
+  async ping(): Promise<void> {
+    await this.db.pool.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDatabase) await this.db.close();
+  }
+}

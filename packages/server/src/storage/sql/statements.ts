@@ -1,0 +1,216 @@
+import { inTransaction, type SqlClient, type SqlPool } from './database.js';
+import type { InsertOutcome, StatementQuery, StatementRecord, StatementRepository } from '../types.js';
+
+
+// StatementRef chains are followed this deep when inheriting index terms (spec: "recursively").
+const MAX_REF_DEPTH = 16;
+
+const columns = 'key, id, stored, body, signature, actor_key, ref_target, voiding_target, voided';
+
+interface Row {
+  key: string;
+  id: string;
+  stored: Date;
+  body: string;
+  signature: string;
+  actor_key: string | null;
+  ref_target: string | null;
+  voiding_target: string | null;
+  voided: boolean;
+}
+
+/** Thrown inside the insert transaction to roll it back when ids conflict. */
+class Conflicts extends Error {
+  constructor(readonly ids: string[]) {
+    super('conflicting statement ids');
+  }
+}
+
+function toRecord(tenantId: string, r: Row, terms: string[] = []): StatementRecord {
+  return {
+    tenantId,
+    key: r.key,
+    id: r.id,
+    stored: r.stored.toISOString(),
+    statement: JSON.parse(r.body),
+    signature: r.signature,
+    terms,
+    actorKey: r.actor_key ?? undefined,
+    refTarget: r.ref_target ?? undefined,
+    voidingTarget: r.voiding_target ?? undefined,
+    voided: r.voided,
+  };
+}
+
+/** Statements on PostgreSQL or PGlite: one row per statement plus one `statement_terms` row per index term. */
+export class SqlStatements implements StatementRepository {
+  constructor(private readonly pool: SqlPool) {}
+
+  async insert(tenantId: string, records: StatementRecord[]): Promise<InsertOutcome> {
+    if (records.length === 0) return { ok: true, inserted: [], duplicates: [] };
+    try {
+      return await this.insertInTransaction(tenantId, records);
+    } catch (error) {
+      if (error instanceof Conflicts) return { ok: false, conflicts: error.ids };
+      throw error;
+    }
+  }
+
+  private insertInTransaction(tenantId: string, records: StatementRecord[]): Promise<InsertOutcome> {
+    return inTransaction(this.pool, async (client) => {
+      const res = await client.query<{ id: string }>(
+        `INSERT INTO statements (tenant_id, ${columns})
+         SELECT $1, k, i, s, b, g, a, r, v, false
+         FROM unnest($2::uuid[], $3::uuid[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::uuid[], $9::uuid[])
+           AS t(k, i, s, b, g, a, r, v)
+         ON CONFLICT DO NOTHING RETURNING id`,
+        [
+          tenantId,
+          records.map((r) => r.key),
+          records.map((r) => r.id),
+          records.map((r) => r.stored),
+          records.map((r) => JSON.stringify(r.statement)),
+          records.map((r) => r.signature),
+          records.map((r) => r.actorKey ?? null),
+          records.map((r) => r.refTarget ?? null),
+          records.map((r) => r.voidingTarget ?? null),
+        ],
+      );
+      const insertedIds = new Set(res.rows.map((r) => r.id));
+      const inserted = records.filter((r) => insertedIds.has(r.id));
+      const others = records.filter((r) => !insertedIds.has(r.id));
+      const duplicates: string[] = [];
+      if (others.length > 0) {
+        const existing = await client.query<{ id: string; signature: string }>(
+          'SELECT id, signature FROM statements WHERE tenant_id = $1 AND id = ANY($2::uuid[])',
+          [tenantId, others.map((r) => r.id)],
+        );
+        const sigs = new Map(existing.rows.map((r) => [r.id, r.signature]));
+        const conflicts = others.filter((r) => sigs.get(r.id) !== r.signature).map((r) => r.id);
+        if (conflicts.length > 0) throw new Conflicts(conflicts);
+        duplicates.push(...others.map((r) => r.id));
+      }
+      if (inserted.length > 0) await this.index(client, tenantId, inserted);
+      return { ok: true, inserted: inserted.map((r) => r.id), duplicates };
+    });
+  }
+
+  private async index(client: SqlClient, tenantId: string, inserted: StatementRecord[]): Promise<void> {
+    const keys: string[] = [];
+    const terms: string[] = [];
+    for (const r of inserted) {
+      for (const t of new Set(r.terms)) {
+        keys.push(r.key);
+        terms.push(t);
+      }
+    }
+    await client.query(
+      `INSERT INTO statement_terms (tenant_id, term, key)
+       SELECT $1, t, k FROM unnest($2::text[], $3::uuid[]) AS x(t, k) ON CONFLICT DO NOTHING`,
+      [tenantId, terms, keys],
+    );
+    const voidTargets = inserted.filter((r) => r.voidingTarget).map((r) => r.voidingTarget!);
+    if (voidTargets.length > 0) {
+      await client.query(
+        `UPDATE statements SET voided = true
+         WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND voiding_target IS NULL AND NOT voided`,
+        [tenantId, voidTargets],
+      );
+    }
+    const newKeys = inserted.map((r) => r.key);
+    // A voiding statement may have arrived before its target.
+    await client.query(
+      `UPDATE statements s SET voided = true
+       WHERE s.tenant_id = $1 AND s.key = ANY($2::uuid[]) AND s.voiding_target IS NULL
+         AND EXISTS (SELECT 1 FROM statements v WHERE v.tenant_id = $1 AND v.voiding_target = s.id)`,
+      [tenantId, newKeys],
+    );
+    await this.inheritReferencedTerms(client, tenantId, inserted);
+  }
+
+  /**
+   * StatementRef filter rule: a statement that references a matching statement matches too (recursively).
+   * Referencing statements carry the index terms of what they reference, kept up to date in both orders
+   * of arrival.
+   */
+  private async inheritReferencedTerms(
+    client: SqlClient,
+    tenantId: string,
+    inserted: StatementRecord[],
+  ): Promise<void> {
+    const withRef = inserted.filter((r) => r.refTarget).map((r) => r.key);
+    if (withRef.length > 0) {
+      await client.query(
+        `INSERT INTO statement_terms (tenant_id, term, key)
+         SELECT $1, t.term, s.key FROM statements s
+         JOIN statements tgt ON tgt.tenant_id = $1 AND tgt.id = s.ref_target
+         JOIN statement_terms t ON t.tenant_id = $1 AND t.key = tgt.key
+         WHERE s.tenant_id = $1 AND s.key = ANY($2::uuid[]) ON CONFLICT DO NOTHING`,
+        [tenantId, withRef],
+      );
+    }
+    let ids = inserted.map((r) => r.id);
+    for (let depth = 0; depth < MAX_REF_DEPTH && ids.length > 0; depth++) {
+      const refs = await client.query<{ id: string }>(
+        `WITH referencing AS (
+           SELECT s.key, s.id, tgt.key AS target_key FROM statements s
+           JOIN statements tgt ON tgt.tenant_id = $1 AND tgt.id = s.ref_target
+           WHERE s.tenant_id = $1 AND s.ref_target = ANY($2::uuid[])
+         ), added AS (
+           INSERT INTO statement_terms (tenant_id, term, key)
+           SELECT $1, t.term, r.key FROM referencing r
+           JOIN statement_terms t ON t.tenant_id = $1 AND t.key = r.target_key
+           ON CONFLICT DO NOTHING RETURNING key
+         )
+         SELECT DISTINCT r.id FROM referencing r JOIN added a ON a.key = r.key`,
+        [tenantId, ids],
+      );
+      ids = refs.rows.map((r) => r.id);
+    }
+  }
+
+  async get(tenantId: string, id: string): Promise<StatementRecord | undefined> {
+    const res = await this.pool.query<Row>(
+      `SELECT ${columns} FROM statements WHERE tenant_id = $1 AND id = $2::uuid`,
+      [tenantId, id],
+    );
+    return res.rows[0] && toRecord(tenantId, res.rows[0]);
+  }
+
+  async query(tenantId: string, q: StatementQuery): Promise<StatementRecord[]> {
+    const params: unknown[] = [tenantId];
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    const where = ['s.tenant_id = $1', 'NOT s.voided'];
+    let from = 'statements s';
+    const [first, ...rest] = q.terms;
+    if (first !== undefined) {
+      from += ` JOIN statement_terms t0 ON t0.tenant_id = s.tenant_id AND t0.key = s.key AND t0.term = ${p(first)}`;
+    }
+    for (const term of rest) {
+      where.push(
+        `EXISTS (SELECT 1 FROM statement_terms ti WHERE ti.tenant_id = s.tenant_id AND ti.key = s.key AND ti.term = ${p(term)})`,
+      );
+    }
+    if (q.actorKey !== undefined) where.push(`s.actor_key = ${p(q.actorKey)}`);
+    if (q.after !== undefined) where.push(`s.key > ${p(q.after)}::uuid`);
+    if (q.before !== undefined) where.push(`s.key < ${p(q.before)}::uuid`);
+    const order = q.ascending ? 'ASC' : 'DESC';
+    const res = await this.pool.query<Row>(
+      `SELECT ${columns.replace(/(\w+)/g, 's.$1')} FROM ${from} WHERE ${where.join(' AND ')}
+       ORDER BY s.key ${order} LIMIT ${p(q.limit)}`,
+      params,
+    );
+    return res.rows.map((r) => toRecord(tenantId, r));
+  }
+
+  async count(tenantId: string): Promise<number> {
+    const res = await this.pool.query<{ n: number }>(
+      'SELECT count(*)::int8 AS n FROM statements WHERE tenant_id = $1',
+      [tenantId],
+    );
+    return res.rows[0]!.n;
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * The three storage roles of Kairos (see DESIGN.md "Storage: two roles, several backends"), each behind one
+ * interface with one adapter per backend and one contract test suite that runs against every backend.
+ */
+
+/** A stored xAPI statement as the record store keeps it. */
+export interface StatementRecord {
+  tenantId: string;
+  /** Storage key: a UUIDv7, time-ordered; `stored` is the instant it encodes. Drives keyset paging. */
+  key: string;
+  /** The statement id (UUID). Unique per tenant. */
+  id: string;
+  /** When the LRS stored it (ISO 8601, ms precision, UTC). */
+  stored: string;
+  /** The full statement as served back (`stored`, `authority`, `version`, `id` set). */
+  statement: Record<string, unknown>;
+  /** Canonical signature used to compare a re-sent statement with the stored one (immutability). */
+  signature: string;
+  /** Index terms (`a:<agent>`, `v:<verb>`, `o:<activity>`…) the statement matches directly. */
+  terms: string[];
+  /** Agent key of the actor, for `statements/read/mine` and learner tokens. */
+  actorKey?: string;
+  /** Id of the statement this one points to with a StatementRef object (not for voiding statements). */
+  refTarget?: string;
+  /** Id of the statement this one voids, when it is a voiding statement. */
+  voidingTarget?: string;
+  voided: boolean;
+}
+
+/** Outcome of an idempotent batch insert. */
+export type InsertOutcome =
+  | { ok: true; inserted: string[]; duplicates: string[] }
+  | { ok: false; conflicts: string[] };
+
+/** A filtered statement query (the non-`statementId` form of GET /statements). */
+export interface StatementQuery {
+  /** Every term must match (directly, or through a StatementRef chain). */
+  terms: string[];
+  /** Restrict to statements whose actor is this agent key (read/mine scope). */
+  actorKey?: string;
+  /** Only keys strictly greater than this (from `since`, or the cursor when ascending). */
+  after?: string;
+  /** Only keys strictly smaller than this (from `until`, or the cursor when descending). */
+  before?: string;
+  ascending: boolean;
+  limit: number;
+}
+
+/** Statements persistence. All methods are tenant-scoped. */
+export interface StatementRepository {
+  /**
+   * Inserts a batch atomically with respect to conflicts: when any statement's id already exists with a
+   * different signature (or twice in the batch with different signatures), nothing is written and the
+   * conflicting ids are returned. Statements already stored with the same signature are duplicates (no-op).
+   * Voiding statements mark their target voided before this resolves.
+   */
+  insert(tenantId: string, records: StatementRecord[]): Promise<InsertOutcome>;
+  /** One statement by id, voided or not (the caller decides what the spec lets it see). */
+  get(tenantId: string, id: string): Promise<StatementRecord | undefined>;
+  /** Statements matching a query, voided ones excluded, in key order; `limit` rows at most. */
+  query(tenantId: string, query: StatementQuery): Promise<StatementRecord[]>;
+  /** Number of statements stored for a tenant (voided included). */
+  count(tenantId: string): Promise<number>;
+}
+
+/** An API credential (Basic key/secret). The secret is only ever stored hashed. */
+export interface CredentialRecord {
+  tenantId: string;
+  /** Public key id, sent as the Basic user name. */
+  key: string;
+  /** SHA-256 hex of the secret (the secret is 256 random bits, so a fast hash is safe). */
+  secretHash: string;
+  name: string;
+  scopes: string[];
+  createdAt: string;
+  revokedAt?: string;
+}
+
+/** API credential persistence. Keys are unique across tenants. */
+export interface CredentialRepository {
+  create(record: CredentialRecord): Promise<void>;
+  find(key: string): Promise<CredentialRecord | undefined>;
+  list(tenantId?: string): Promise<CredentialRecord[]>;
+  revoke(key: string, at: string): Promise<boolean>;
+}
+
+/** Where statements, documents, LTI data and credentials live: MongoDB, PostgreSQL or embedded PGlite. */
+export interface RecordStore {
+  readonly backend: 'mongodb' | 'postgres' | 'pglite';
+  /** Applies pending migrations (schema, indexes). Idempotent. */
+  migrate(): Promise<void>;
+  /** Throws when the store cannot answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  readonly statements: StatementRepository;
+  readonly credentials: CredentialRepository;
+}
+
+/** Projection progress for one projector. */
+export interface Checkpoint {
+  name: string;
+  /** Storage key of the last statement projected. */
+  position: string;
+  updatedAt: string;
+}
+
+/** The relational projection and every aggregate a dashboard reads: PostgreSQL or embedded PGlite. */
+export interface AnalyticsStore {
+  readonly backend: 'postgres' | 'pglite';
+  migrate(): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  getCheckpoint(tenantId: string, name: string): Promise<Checkpoint | undefined>;
+  /** Moves a checkpoint forward; never backward (an older position is ignored). */
+  saveCheckpoint(tenantId: string, name: string, position: string): Promise<void>;
+}
+
+/** Cache, rate limits, queues and live updates: Redis or in-process memory (single instance only). */
+export interface Cache {
+  readonly backend: 'redis' | 'memory';
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  get(key: string): Promise<string | undefined>;
+  /** Sets a value, expiring after `ttlMs` when given. */
+  set(key: string, value: string, ttlMs?: number): Promise<void>;
+  del(key: string): Promise<void>;
+  /**
+   * Counts a hit in the fixed window of `windowMs` that contains now and returns the count so far
+   * (rate limiting). The counter expires with its window.
+   */
+  hit(key: string, windowMs: number): Promise<number>;
+  /** Appends a message to a FIFO queue. */
+  enqueue(queue: string, message: string): Promise<void>;
+  /** Takes the oldest message of a queue, or `undefined` when it is empty. */
+  dequeue(queue: string): Promise<string | undefined>;
+  /** Number of messages waiting in a queue. */
+  queueLength(queue: string): Promise<number>;
+  /** Publishes a live-update message; returns after delivery to local subscribers. */
+  publish(channel: string, message: string): Promise<void>;
+  /** Subscribes to a channel; the returned function unsubscribes. */
+  subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>>;
+}
+
+/** The stores of one Kairos process. */
+export interface Stores {
+  record: RecordStore;
+  analytics: AnalyticsStore;
+  cache: Cache;
+  /** Closes every store (and releases the data-directory lock). */
+  close(): Promise<void>;
+}
