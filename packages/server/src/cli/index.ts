@@ -1,0 +1,69 @@
+import { parseArgs } from 'node:util';
+import { flagToEnv, loadConfig } from '../config/index.js';
+import { openStores } from '../storage/open.js';
+import { type CliIo, processIo, reportError, usageError } from './output.js';
+import { describeStorage, serve } from './serve.js';
+
+const USAGE = `Usage: kairos <command> [options]
+
+Commands:
+  serve        Run the Kairos server (LRS, LTI tool, analytics, dashboard)
+  migrate      Apply pending database migrations and exit
+  help         Show this help
+
+Options of serve and migrate (each overrides its environment variable):
+  --port N            PORT (3000)
+  --host H            HOST (0.0.0.0)
+  --public-url URL    KAIROS_PUBLIC_URL (http://localhost:PORT)
+  --data-dir DIR      KAIROS_DATA_DIR (.kairos): embedded database when DATABASE_URL is unset
+  --database-url URL  DATABASE_URL (postgres://…)
+  --mongodb-url URL   MONGODB_URL (mongodb://…): statements in MongoDB
+  --redis-url URL     REDIS_URL (redis://…): shared cache, rate limits and queues
+  --log-level LEVEL   LOG_LEVEL (info)
+
+Docs: docs/operations.md`;
+
+const serverOptions = Object.fromEntries(
+  Object.keys(flagToEnv).map((flag) => [flag, { type: 'string' as const }]),
+) as Record<keyof typeof flagToEnv, { type: 'string' }>;
+
+function parse(args: string[]) {
+  try {
+    return parseArgs({ args, options: serverOptions, allowPositionals: false, strict: true }).values;
+  } catch (error) {
+    throw usageError((error as Error).message.split('\n')[0]!.replace(/\.$/, ''));
+  }
+}
+
+/**
+ * Runs the `kairos` CLI with `argv` (without node and script) and resolves with the exit code.
+ *
+ * @example
+ * process.exitCode = await main(['serve', '--port', '4000']);
+ */
+export async function main(argv: string[], io: CliIo = processIo, env = process.env): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        return await serve(loadConfig(env, parse(rest)), io);
+      case 'migrate': {
+        const config = loadConfig(env, parse(rest));
+        const stores = await openStores(config, { onProgress: (m) => io.err(`kairos: ${m}`) });
+        await stores.close();
+        io.out(`migrations applied (${describeStorage(config)})`);
+        return 0;
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw usageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    return reportError(io, error);
+  }
+}

@@ -1,0 +1,39 @@
+import express, { type Express } from 'express';
+import type { KairosConfig } from '../config/index.js';
+import type { Logger } from '../logger.js';
+import type { Stores } from '../storage/types.js';
+import { errorHandler, notFound } from './errors.js';
+import { healthRoutes } from './health.js';
+import { requestContext } from './request-context.js';
+
+/** Everything the HTTP layer needs. */
+export interface AppDeps {
+  config: KairosConfig;
+  stores: Stores;
+  logger: Logger;
+  /** Signing secret (tokens, cookies). */
+  secret: string;
+  /** True once graceful shutdown has begun (readiness turns 503, connections close after their request). */
+  isShuttingDown?: () => boolean;
+  /** Extra routers mounted before the 404 handler, in order (features register here). */
+  features?: ((app: Express, deps: AppDeps) => void)[];
+}
+
+/** Builds the Express 5 application: request ids and logs, health, features, 404, one error handler. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  const isShuttingDown = deps.isShuttingDown ?? (() => false);
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.set('query parser', 'simple');
+  app.use(requestContext({ logger: deps.logger }));
+  app.use((_req, res, next) => {
+    if (isShuttingDown()) res.setHeader('Connection', 'close');
+    next();
+  });
+  app.use(healthRoutes(deps.stores, { isShuttingDown }));
+  for (const feature of deps.features ?? []) feature(app, deps);
+  app.use(notFound());
+  app.use(errorHandler());
+  return app;
+}

@@ -1,0 +1,59 @@
+import type { NextFunction, Request, Response } from 'express';
+import { HttpError, KairosError } from '../errors.js';
+
+/** The JSON body of every Kairos error response. */
+export interface ErrorBody {
+  code: string;
+  message: string;
+  requestId?: string;
+  issues?: unknown;
+}
+
+/** Maps errors raised by Express and body parsers to Kairos errors. */
+function fromExpress(error: unknown): KairosError | undefined {
+  const e = error as { type?: string; status?: number; limit?: number; message?: string };
+  if (e.type === 'entity.too.large') {
+    return new HttpError(413, 'body_too_large', `request body is larger than the ${e.limit} bytes this server accepts`);
+  }
+  if (e.type === 'entity.parse.failed') {
+    return new HttpError(400, 'malformed_json', `request body is not valid JSON: ${e.message}`);
+  }
+  if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
+    return new HttpError(415, 'unsupported_encoding', e.message ?? 'unsupported body encoding');
+  }
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    return new HttpError(e.status, 'bad_request', e.message ?? 'bad request');
+  }
+  return undefined;
+}
+
+/**
+ * The one error handler: known errors render themselves (status, code, message, issues), anything else is
+ * logged with the request id and answered as a 500 that reveals no internals.
+ */
+export function errorHandler() {
+  return function kairosErrorHandler(error: unknown, _req: Request, res: Response, next: NextFunction): void {
+    if (res.headersSent) return next(error);
+    const known = error instanceof KairosError ? error : fromExpress(error);
+    const requestId = res.locals.requestId;
+    if (known && known.status < 500) {
+      const body: ErrorBody = { code: known.code, message: known.message, requestId };
+      if (known.details !== undefined) body.issues = known.details;
+      res.status(known.status).json(body);
+      return;
+    }
+    res.locals.log?.error({ err: error }, 'unhandled error');
+    res.status(known?.status ?? 500).json({
+      code: known?.code ?? 'internal_error',
+      message: known ? known.message : `internal error; quote request id ${requestId} when reporting it`,
+      requestId,
+    } satisfies ErrorBody);
+  };
+}
+
+/** 404 for routes nobody serves. */
+export function notFound() {
+  return function kairosNotFound(req: Request, _res: Response, next: NextFunction): void {
+    next(new HttpError(404, 'not_found', `no resource at ${req.method} ${req.path}`));
+  };
+}

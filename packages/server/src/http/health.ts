@@ -1,0 +1,49 @@
+import { Router } from 'express';
+import type { Stores } from '../storage/types.js';
+
+/**
+ * `/healthz`: the process is up. `/readyz`: every configured store answers (503 with the failing ones
+ * otherwise), for load balancers and orchestrators.
+ */
+export function healthRoutes(stores: Stores, options: { isShuttingDown: () => boolean }): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    const checks: Record<string, { backend: string; status: 'ok' | 'failing'; error?: string }> = {};
+    const probe = async (name: string, backend: string, ping: () => Promise<void>) => {
+      try {
+        await withTimeout(ping(), 2000);
+        checks[name] = { backend, status: 'ok' };
+      } catch (error) {
+        checks[name] = { backend, status: 'failing', error: (error as Error).message };
+      }
+    };
+    await Promise.all([
+      probe('record', stores.record.backend, () => stores.record.ping()),
+      probe('analytics', stores.analytics.backend, () => stores.analytics.ping()),
+      probe('cache', stores.cache.backend, () => stores.cache.ping()),
+    ]);
+    const shuttingDown = options.isShuttingDown();
+    const ok = !shuttingDown && Object.values(checks).every((c) => c.status === 'ok');
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : shuttingDown ? 'shutting_down' : 'failing', checks });
+  });
+  return router;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
+  });
+}

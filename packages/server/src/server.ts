@@ -1,0 +1,70 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { KairosConfig } from './config/index.js';
+import { type AppDeps, createApp } from './http/app.js';
+import type { Logger } from './logger.js';
+import { loadSecret } from './secret.js';
+import { openStores } from './storage/open.js';
+import type { Stores } from './storage/types.js';
+import { features } from './features.js';
+
+/** A running Kairos server. */
+export interface RunningServer {
+  /** Base URL it listens on (`http://127.0.0.1:3000`). */
+  url: string;
+  stores: Stores;
+  server: Server;
+  /** Graceful stop: refuse new connections, finish in-flight requests (bounded), close the stores. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the stores, migrates them, and serves the Kairos app on `config.host:config.port`.
+ *
+ * @example
+ * const running = await startServer(loadConfig(process.env), { logger: createLogger('info') });
+ */
+export async function startServer(
+  config: KairosConfig,
+  options: { logger: Logger; onProgress?: (message: string) => void },
+): Promise<RunningServer> {
+  const { logger } = options;
+  const stores = await openStores(config, { onProgress: options.onProgress });
+  let shuttingDown = false;
+  let server: Server;
+  try {
+    const { secret } = loadSecret(config);
+    const deps: AppDeps = { config, stores, logger, secret, isShuttingDown: () => shuttingDown, features };
+    const app = createApp(deps);
+    server = app.listen(config.port, config.host);
+    await once(server, 'listening');
+  } catch (error) {
+    await stores.close();
+    throw error;
+  }
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const localHost = host === '0.0.0.0' || host === '[::]' ? 'localhost' : host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${localHost}:${address.port}`,
+    stores,
+    server,
+    close() {
+      closing ??= (async () => {
+        shuttingDown = true;
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const timer = setTimeout(() => {
+          logger.warn({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timeout: closing open connections');
+          server.closeAllConnections();
+        }, config.shutdownTimeoutMs);
+        await closed;
+        clearTimeout(timer);
+        await stores.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,11 @@
+import { serviceUrl } from '../../../../test/support/services.js';
+import { cacheContract } from './cache.contract.js';
+import { MemoryCache } from './cache/memory.js';
+import { RedisCache } from './cache/redis.js';
+
+cacheContract('memory', async () => new MemoryCache());
+
+cacheContract('Redis', async () => {
+  const url = await serviceUrl('redis');
+  return url ? RedisCache.connect(url, { prefix: 'kairos-test:' }) : undefined;
+});
