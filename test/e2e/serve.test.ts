@@ -1,0 +1,73 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { serviceUrl } from '../support/services.js';
+import { type KairosProcess, runKairos, startKairos, tempDataDir } from '../support/kairos-process.js';
+
+const running: KairosProcess[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((p) => p.stop()));
+});
+
+describe('kairos serve', () => {
+  it('serves /healthz and /readyz on the embedded default and stops cleanly on SIGTERM', async () => {
+    const dataDir = tempDataDir();
+    const k = await startKairos({ KAIROS_DATA_DIR: dataDir });
+    expect((await fetch(`${k.url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${k.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({
+      status: 'ok',
+      checks: { record: { backend: 'pglite' }, analytics: { backend: 'pglite' }, cache: { backend: 'memory' } },
+    });
+    expect(k.stderr()).toMatch(/xAPI endpoint\s+http:\/\/localhost:\d+\/xapi/);
+    expect(await k.stop()).toBe(0);
+    // the lock is released: the next process starts on the same directory
+    const again = await startKairos({ KAIROS_DATA_DIR: dataDir });
+    running.push(again);
+    expect((await fetch(`${again.url}/healthz`)).status).toBe(200);
+  });
+
+  it('refuses a second process on the same data directory with a clear error', async () => {
+    const dataDir = tempDataDir();
+    running.push(await startKairos({ KAIROS_DATA_DIR: dataDir }));
+    const second = await runKairos(['serve', '--port', '0'], { KAIROS_DATA_DIR: dataDir });
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/data directory .* is in use by another Kairos process \(pid \d+\)/);
+  });
+
+  it.each([
+    ['DATABASE_URL', 'nonsense'],
+    ['MONGODB_URL', 'nonsense'],
+    ['REDIS_URL', 'nonsense'],
+    ['PORT', 'eighty'],
+  ])('exits 2 with one line naming %s when it is %s', async (variable, value) => {
+    const r = await runKairos(['serve'], { KAIROS_DATA_DIR: tempDataDir(), [variable]: value });
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^kairos: ${variable} must be`));
+  });
+
+  it('says which store it cannot reach', async () => {
+    const r = await runKairos(['serve'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot reach PostgreSQL at DATABASE_URL=postgres:\/\/postgres@127\.0\.0\.1:1\/none/);
+  });
+
+  it('runs on PostgreSQL, MongoDB and Redis together', async () => {
+    const [pg, mongo, redis] = await Promise.all([serviceUrl('postgres'), serviceUrl('mongodb'), serviceUrl('redis')]);
+    if (!pg || !mongo || !redis) return;
+    const k = await startKairos({ DATABASE_URL: pg, MONGODB_URL: mongo, REDIS_URL: redis, KAIROS_DATA_DIR: tempDataDir() });
+    running.push(k);
+    const ready = await fetch(`${k.url}/readyz`);
+    expect(await ready.json()).toMatchObject({
+      status: 'ok',
+      checks: { record: { backend: 'mongodb' }, analytics: { backend: 'postgres' }, cache: { backend: 'redis' } },
+    });
+  });
+
+  it('answers unknown commands with usage and exit code 2', async () => {
+    const r = await runKairos(['frobnicate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown command "frobnicate"/);
+  });
+});
