@@ -3,6 +3,8 @@
  * projection understands. Documented in docs/xapi-profile.md.
  */
 
+import type { ExtensionMap } from './types.js';
+
 /** IRI of the Kairos profile; every Kairos statement carries it in `context.contextActivities.category`. */
 export const KAIROS_PROFILE_IRI = 'https://kairos.dev/xapi/profile/v1';
 
@@ -57,3 +59,9 @@ export const Extensions = {
   /** Name of the SDK that produced the statement and its version (context extension). */
   sdk: 'https://kairos.dev/xapi/extensions/sdk',
 } as const;
+
+/**
+ * The type of an xAPI `extensions` object (IRI → any JSON value). It shares its name with the
+ * `Extensions` constant above: `Extensions.attempt` is an IRI, `Extensions` as a type is the map.
+ */
+export type Extensions = ExtensionMap;

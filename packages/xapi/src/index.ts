@@ -1,0 +1,11 @@
+export * from './agent-key.js';
+export * from './duration.js';
+export * from './errors.js';
+export * from './formats.js';
+export * from './match-keys.js';
+export * from './profile.js';
+export * from './signature.js';
+export type * from './types.js';
+export * from './validate/index.js';
+export { VOIDED_VERB } from './validate/statement.js';
+export * from './version.js';
