@@ -8,7 +8,12 @@ const dir = fileURLToPath(new URL('..', import.meta.url));
 const profile = fileURLToPath(new URL('../../xapi/src/profile.ts', import.meta.url));
 const KB = 1024;
 const bundles = [
-  { name: 'core (ESM: tracker + queue + delivery + active time)', entry: 'src/index.ts', format: 'esm', budget: 8 * KB },
+  {
+    name: 'core (ESM: tracker + queue + delivery + active time)',
+    entry: 'src/index.ts',
+    format: 'esm',
+    budget: 8 * KB,
+  },
   { name: 'kairos.iife.js (core + spa + launch)', entry: 'src/iife.ts', format: 'iife', budget: 9 * KB },
 ];
 

@@ -1,3 +1,5 @@
+import { uuid } from '../util/ids.js';
+
 /** Runs `fn` while holding a cross-tab lock; resolves `false` without running it when another tab holds it. */
 export type Lock = (fn: () => Promise<void>) => Promise<boolean>;
 
@@ -8,14 +10,14 @@ export type Lock = (fn: () => Promise<void>) => Promise<boolean>;
  */
 export function createLock(name: string, ls: Storage | undefined, ttl: number): Lock {
   const locks = globalThis.navigator?.locks;
-  if (locks) {
+  if (typeof locks?.request === 'function') {
     return (fn) =>
       locks.request(`kairos:${name}`, { ifAvailable: true }, (l) =>
         l ? fn().then(() => true) : false,
       ) as Promise<boolean>;
   }
   const key = `kairos:lease:${name}`;
-  const me = Math.random().toString(36).slice(2);
+  const me = uuid();
   return async (fn) => {
     if (ls) {
       const [owner, until] = (ls.getItem(key) ?? '').split(' ');

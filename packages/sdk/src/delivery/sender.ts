@@ -62,6 +62,8 @@ export function createSender(o: SenderOptions): Sender {
   const solo = new Set<string>();
 
   const arm = (delay: number) => {
+    // Never earlier than a 429 Retry-After or a backoff allows.
+    delay = Math.max(delay, notBefore - Date.now());
     if (stopped || Date.now() + delay >= due) return;
     clearTimeout(timer);
     due = Date.now() + delay;
