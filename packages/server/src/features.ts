@@ -1,5 +1,15 @@
 import type { Express } from 'express';
 import type { AppDeps } from './http/app.js';
+import { adminRouter } from './admin/routes.js';
+import { localOperations } from './admin/operations.js';
+import { lrsFeature } from './lrs/index.js';
 
 /** The feature routers of the server, mounted in this order after health checks. */
-export const features: ((app: Express, deps: AppDeps) => void)[] = [];
+export const features: ((app: Express, deps: AppDeps) => void)[] = [lrsFeature, adminFeature];
+
+/** `/admin/v1`: the admin commands' way into a server holding the embedded data directory. */
+function adminFeature(app: Express, deps: AppDeps): void {
+  // Imports share the LRS's consistency tracker, so Consistent-Through accounts for them too.
+  const operations = localOperations(deps.stores, deps.config.publicUrl, app.locals.consistency);
+  app.use('/admin/v1', adminRouter({ token: () => deps.adminToken?.(), operations, bodyLimit: '50mb' }));
+}

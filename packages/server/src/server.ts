@@ -7,6 +7,7 @@ import type { Logger } from './logger.js';
 import { loadSecret } from './secret.js';
 import { openStores } from './storage/open.js';
 import type { Stores } from './storage/types.js';
+import { openAdminChannel } from './admin/channel.js';
 import { features } from './features.js';
 
 /** A running Kairos server. */
@@ -33,9 +34,18 @@ export async function startServer(
   const stores = await openStores(config, { onProgress: options.onProgress });
   let shuttingDown = false;
   let server: Server;
+  let admin: ReturnType<typeof openAdminChannel> | undefined;
   try {
     const { secret } = loadSecret(config);
-    const deps: AppDeps = { config, stores, logger, secret, isShuttingDown: () => shuttingDown, features };
+    const deps: AppDeps = {
+      config,
+      stores,
+      logger,
+      secret,
+      isShuttingDown: () => shuttingDown,
+      adminToken: () => admin?.token,
+      features,
+    };
     const app = createApp(deps);
     server = app.listen(config.port, config.host);
     await once(server, 'listening');
@@ -46,14 +56,18 @@ export async function startServer(
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const localHost = host === '0.0.0.0' || host === '[::]' ? 'localhost' : host;
+  const url = `http://${localHost}:${address.port}`;
+  // Admin commands reach a server that holds the embedded data directory through it.
+  if (!config.databaseUrl) admin = openAdminChannel(config.dataDir, url.replace('localhost', '127.0.0.1'));
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${localHost}:${address.port}`,
+    url,
     stores,
     server,
     close() {
       closing ??= (async () => {
         shuttingDown = true;
+        admin?.close();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const timer = setTimeout(() => {

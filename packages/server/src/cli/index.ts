@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { flagToEnv, loadConfig } from '../config/index.js';
 import { openStores } from '../storage/open.js';
 import { type CliIo, processIo, reportError, usageError } from './output.js';
+import { IMPORT_USAGE, importCommand } from './import.js';
+import { KEYS_USAGE, keys } from './keys.js';
 import { describeStorage, serve } from './serve.js';
 
 const USAGE = `Usage: kairos <command> [options]
@@ -9,6 +11,8 @@ const USAGE = `Usage: kairos <command> [options]
 Commands:
   serve        Run the Kairos server (LRS, LTI tool, analytics, dashboard)
   migrate      Apply pending database migrations and exit
+  keys         Create, list and revoke API keys (Basic auth for xAPI clients)
+  import       Load NDJSON statements into the LRS, with progress and a summary
   help         Show this help
 
 Options of serve and migrate (each overrides its environment variable):
@@ -21,7 +25,11 @@ Options of serve and migrate (each overrides its environment variable):
   --redis-url URL     REDIS_URL (redis://…): shared cache, rate limits and queues
   --log-level LEVEL   LOG_LEVEL (info)
 
-Docs: docs/operations.md`;
+${KEYS_USAGE}
+${IMPORT_USAGE}
+
+Admin commands work while \`kairos serve\` runs on the same data directory or databases.
+Docs: docs/operations.md, docs/lrs.md`;
 
 const serverOptions = Object.fromEntries(
   Object.keys(flagToEnv).map((flag) => [flag, { type: 'string' as const }]),
@@ -54,6 +62,10 @@ export async function main(argv: string[], io: CliIo = processIo, env = process.
         io.out(`migrations applied (${describeStorage(config)})`);
         return 0;
       }
+      case 'keys':
+        return await keys(loadConfig(env), rest, io);
+      case 'import':
+        return await importCommand(loadConfig(env), rest, io);
       case undefined:
       case 'help':
       case '--help':

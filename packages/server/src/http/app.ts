@@ -15,6 +15,8 @@ export interface AppDeps {
   secret: string;
   /** True once graceful shutdown has begun (readiness turns 503, connections close after their request). */
   isShuttingDown?: () => boolean;
+  /** Token of the admin channel, when this server published one (embedded data directory). */
+  adminToken?: () => string | undefined;
   /** Extra routers mounted before the 404 handler, in order (features register here). */
   features?: ((app: Express, deps: AppDeps) => void)[];
 }

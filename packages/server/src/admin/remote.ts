@@ -1,0 +1,31 @@
+import { KairosError } from '../errors.js';
+import type { AdminChannel } from './channel.js';
+import type { AdminOperations } from './operations.js';
+
+/** Admin operations sent to a running server through its admin channel. */
+export function remoteOperations(channel: AdminChannel): AdminOperations {
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    let res: Response;
+    try {
+      res = await fetch(`${channel.url}/admin/v1${path}`, {
+        method,
+        headers: { authorization: `Bearer ${channel.token}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw new KairosError(
+        'server_unreachable',
+        `the Kairos server (pid ${channel.pid}) holds the data directory but does not answer at ${channel.url}: ${(error as Error).message}`,
+      );
+    }
+    const json = (await res.json().catch(() => ({}))) as { code?: string; message?: string };
+    if (!res.ok) throw new KairosError(json.code ?? 'admin_failed', json.message ?? `server answered ${res.status}`, { status: res.status });
+    return json as T;
+  };
+  return {
+    createKey: (input) => call('POST', '/keys', input),
+    listKeys: (tenantId) => call('GET', `/keys${tenantId ? `?tenant=${encodeURIComponent(tenantId)}` : ''}`),
+    revokeKey: async (key) => (await call<{ revoked: boolean }>('DELETE', `/keys/${encodeURIComponent(key)}`)).revoked,
+    importStatements: (tenantId, statements, version) => call('POST', '/import', { tenantId, statements, version }),
+  };
+}

@@ -1,0 +1,34 @@
+import type { AdminOperations } from '../admin/operations.js';
+import { localOperations } from '../admin/operations.js';
+import { readAdminChannel } from '../admin/channel.js';
+import { remoteOperations } from '../admin/remote.js';
+import type { KairosConfig } from '../config/index.js';
+import { KairosError } from '../errors.js';
+import { lockHolder } from '../storage/lock.js';
+import { openStores } from '../storage/open.js';
+
+/**
+ * Runs admin operations where the data is: through the running server when it holds the embedded data
+ * directory (PGlite allows one process), else on the stores directly (PostgreSQL/MongoDB allow many).
+ */
+export async function withAdmin<T>(config: KairosConfig, fn: (ops: AdminOperations) => Promise<T>): Promise<T> {
+  if (!config.databaseUrl) {
+    const pid = lockHolder(config.dataDir);
+    if (pid !== undefined) {
+      const channel = readAdminChannel(config.dataDir);
+      if (!channel) {
+        throw new KairosError(
+          'server_busy',
+          `Kairos (pid ${pid}) holds ${config.dataDir} but is not serving yet; retry in a few seconds`,
+        );
+      }
+      return fn(remoteOperations(channel));
+    }
+  }
+  const stores = await openStores(config);
+  try {
+    return await fn(localOperations(stores, config.publicUrl));
+  } finally {
+    await stores.close();
+  }
+}

@@ -1,0 +1,33 @@
+import express, { type Express, Router } from 'express';
+import { authenticate } from '../auth/authenticate.js';
+import type { AppDeps } from '../http/app.js';
+import { about } from './about.js';
+import { beaconRouter } from './beacon.js';
+import { ConsistencyTracker } from './consistency.js';
+import { xapiCors } from './cors.js';
+import { rateLimit } from './rate-limit.js';
+import { statementsRouter } from './statements/routes.js';
+import { xapiVersion } from './version.js';
+
+/** Mounts the xAPI LRS at `/xapi` (see docs/lrs.md). */
+export function lrsFeature(app: Express, deps: AppDeps): void {
+  const { config, stores, secret } = deps;
+  const endpointPath = `${new URL(config.publicUrl).pathname.replace(/\/+$/, '')}/xapi`;
+  const statementDeps = {
+    record: stores.record,
+    consistency: new ConsistencyTracker(stores.cache.backend === 'redis' ? 1000 : 0),
+    secret,
+    endpointPath,
+  };
+  app.locals.consistency = statementDeps.consistency;
+  const xapi = Router();
+  xapi.use(xapiCors());
+  xapi.get('/about', about);
+  xapi.use(beaconRouter({ ...statementDeps, publicUrl: config.publicUrl, bodyLimit: config.bodyLimit }));
+  xapi.use(xapiVersion({ defaultVersion: '2.0.0' }));
+  xapi.use(authenticate({ credentials: stores.record.credentials, secret, publicUrl: config.publicUrl, realm: 'Kairos LRS' }));
+  xapi.use(rateLimit({ cache: stores.cache, perMinute: config.rateLimitPerMinute }));
+  xapi.use(express.json({ limit: config.bodyLimit, strict: false, type: 'application/json' }));
+  xapi.use(statementsRouter(statementDeps));
+  app.use('/xapi', xapi);
+}

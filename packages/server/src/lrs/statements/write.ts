@@ -1,0 +1,79 @@
+import { agentKey, type Statement, type XapiVersion } from '@kairos/xapi';
+import { canWriteStatements } from '../../auth/scopes.js';
+import type { Principal } from '../../auth/principal.js';
+import { HttpError } from '../../errors.js';
+import type { RecordStore, StatementRecord } from '../../storage/types.js';
+import type { ConsistencyTracker } from '../consistency.js';
+import { prepareStatement } from './prepare.js';
+
+/** Result of a successful write. */
+export interface WriteResult {
+  /** Statement ids in the order they were sent. */
+  ids: string[];
+  /** Ids newly stored (the others were already stored with the same content). */
+  inserted: string[];
+  duplicates: string[];
+}
+
+/** Checks that the principal may write these statements (scope, and learner tokens only about themselves). */
+export function authorizeWrite(principal: Principal, statements: Statement[]): void {
+  if (!canWriteStatements(principal.scopes)) {
+    throw new HttpError(403, 'forbidden', 'this credential may not write statements (scope statements/write needed)');
+  }
+  if (principal.actorKey === undefined) return;
+  statements.forEach((s, i) => {
+    if (agentKey(s.actor) !== principal.actorKey) {
+      throw new HttpError(
+        403,
+        'forbidden_actor',
+        `statement[${i}].actor: this token may only write statements about its own learner`,
+      );
+    }
+  });
+}
+
+/**
+ * Stores validated statements for a principal: authorizes, sets the LRS properties, and writes them all or
+ * none. Same id with equivalent content is a no-op; different content (or one id twice in the batch with
+ * different content) is a 409. Durable when it resolves.
+ */
+export async function writeStatements(
+  deps: { record: RecordStore; consistency: ConsistencyTracker },
+  principal: Principal,
+  statements: Statement[],
+  version: XapiVersion,
+): Promise<WriteResult> {
+  authorizeWrite(principal, statements);
+  const now = Date.now();
+  const records = statements.map((s) =>
+    prepareStatement(s, { tenantId: principal.tenantId, authority: principal.authority, version, now }),
+  );
+  const unique = dedupeBatch(records);
+  const done = deps.consistency.begin(now);
+  try {
+    const outcome = await deps.record.statements.insert(principal.tenantId, unique);
+    if (!outcome.ok) {
+      throw new HttpError(
+        409,
+        'statement_conflict',
+        `statement ${outcome.conflicts.join(', ')} already exists with different content; statements are immutable (send a new id, or void it)`,
+        { details: outcome.conflicts.map((id) => ({ id })) },
+      );
+    }
+    return { ids: records.map((r) => r.id), inserted: outcome.inserted, duplicates: outcome.duplicates };
+  } finally {
+    done();
+  }
+}
+
+function dedupeBatch(records: StatementRecord[]): StatementRecord[] {
+  const seen = new Map<string, StatementRecord>();
+  records.forEach((r, i) => {
+    const first = seen.get(r.id);
+    if (!first) seen.set(r.id, r);
+    else if (first.signature !== r.signature) {
+      throw new HttpError(400, 'duplicate_id_in_batch', `statement[${i}].id: ${r.id} appears twice in the batch with different content`);
+    }
+  });
+  return [...seen.values()];
+}
