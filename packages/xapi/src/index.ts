@@ -1,9 +1,11 @@
 export * from './agent-key.js';
 export * from './duration.js';
 export * from './errors.js';
+export * from './format.js';
 export * from './formats.js';
 export * from './match-keys.js';
 export * from './profile.js';
+export * from './schemas.js';
 export * from './signature.js';
 export type * from './types.js';
 export * from './validate/index.js';
