@@ -50,7 +50,11 @@ export async function startTestApp(record: RecordStore, env: Record<string, stri
     stores,
     secret,
     async basic(scopes, tenantId = 'default') {
-      const { record: c, secret: s } = await createApiKey(record.credentials, { tenantId, name: 'test', scopes });
+      const { record: c, secret: s } = await createApiKey(record.credentials, {
+        tenantId,
+        name: 'test',
+        scopes,
+      });
       return `Basic ${Buffer.from(`${c.key}:${s}`).toString('base64')}`;
     },
     async close() {
@@ -60,4 +64,3 @@ export async function startTestApp(record: RecordStore, env: Record<string, stri
     },
   };
 }
-

@@ -55,7 +55,10 @@ export function runKairos(
 }
 
 /** Starts `kairos serve` on a free port and resolves once it prints that it is ready. */
-export function startKairos(env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<KairosProcess> {
+export function startKairos(
+  env: Record<string, string | undefined>,
+  timeoutMs = 60_000,
+): Promise<KairosProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [kairosBin, 'serve', '--port', '0', '--host', '127.0.0.1'], {
       env: { ...process.env, ...noStores, LOG_LEVEL: 'warn', ...env },

@@ -6,7 +6,11 @@ loadServicesEnv();
 /** External services tests can run against. */
 export type Service = 'postgres' | 'mongodb' | 'redis';
 
-const variables: Record<Service, string> = { postgres: 'DATABASE_URL', mongodb: 'MONGODB_URL', redis: 'REDIS_URL' };
+const variables: Record<Service, string> = {
+  postgres: 'DATABASE_URL',
+  mongodb: 'MONGODB_URL',
+  redis: 'REDIS_URL',
+};
 const defaults: Record<Service, string> = {
   postgres: 'postgres://postgres@127.0.0.1:5432/kairos_test',
   mongodb: 'mongodb://127.0.0.1:27017/kairos_test',
@@ -15,7 +19,9 @@ const defaults: Record<Service, string> = {
 
 function reachable(url: string): Promise<boolean> {
   const u = new URL(url);
-  const port = Number(u.port || { 'postgres:': 5432, 'postgresql:': 5432, 'mongodb:': 27017, 'redis:': 6379 }[u.protocol]);
+  const port = Number(
+    u.port || { 'postgres:': 5432, 'postgresql:': 5432, 'mongodb:': 27017, 'redis:': 6379 }[u.protocol],
+  );
   return new Promise((resolve) => {
     const socket = net.connect({ host: u.hostname, port, timeout: 1000 });
     socket.once('connect', () => {

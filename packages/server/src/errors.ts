@@ -10,7 +10,11 @@ export class KairosError extends Error {
   /** Extra machine-readable details (validation issues…), sent to clients. */
   readonly details?: unknown;
 
-  constructor(code: string, message: string, options: { status?: number; details?: unknown; cause?: unknown } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    options: { status?: number; details?: unknown; cause?: unknown } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = 'KairosError';
     this.code = code;
@@ -21,7 +25,12 @@ export class KairosError extends Error {
 
 /** An HTTP error answered as-is to the client (status, code, message). */
 export class HttpError extends KairosError {
-  constructor(status: number, code: string, message: string, options: { details?: unknown; cause?: unknown } = {}) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    options: { details?: unknown; cause?: unknown } = {},
+  ) {
     super(code, message, { ...options, status });
     this.name = 'HttpError';
   }

@@ -1,7 +1,7 @@
 import type { Express } from 'express';
-import type { AppDeps } from './http/app.js';
-import { adminRouter } from './admin/routes.js';
 import { localOperations } from './admin/operations.js';
+import { adminRouter } from './admin/routes.js';
+import type { AppDeps } from './http/app.js';
 import { lrsFeature } from './lrs/index.js';
 
 /** The feature routers of the server, mounted in this order after health checks. */

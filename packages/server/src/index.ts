@@ -1,3 +1,4 @@
+export { main } from './cli/index.js';
 export { type KairosConfig, loadConfig, redact } from './config/index.js';
 export { ConfigError, DataDirLockedError, HttpError, KairosError } from './errors.js';
 export { type AppDeps, createApp } from './http/app.js';
@@ -13,4 +14,3 @@ export type {
   StatementRecord,
   Stores,
 } from './storage/types.js';
-export { main } from './cli/index.js';

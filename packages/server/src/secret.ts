@@ -7,7 +7,10 @@ import type { KairosConfig } from './config/index.js';
  * The signing secret: `KAIROS_SECRET`, else one generated once and kept in the data directory
  * (`secret`, mode 0600). Several instances behind a load balancer must share `KAIROS_SECRET`.
  */
-export function loadSecret(config: Pick<KairosConfig, 'secret' | 'dataDir'>): { secret: string; generated: boolean } {
+export function loadSecret(config: Pick<KairosConfig, 'secret' | 'dataDir'>): {
+  secret: string;
+  generated: boolean;
+} {
   if (config.secret) return { secret: config.secret, generated: false };
   const file = join(config.dataDir, 'secret');
   try {

@@ -1,14 +1,14 @@
 import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { openAdminChannel } from './admin/channel.js';
 import type { KairosConfig } from './config/index.js';
+import { features } from './features.js';
 import { type AppDeps, createApp } from './http/app.js';
 import type { Logger } from './logger.js';
 import { loadSecret } from './secret.js';
 import { openStores } from './storage/open.js';
 import type { Stores } from './storage/types.js';
-import { openAdminChannel } from './admin/channel.js';
-import { features } from './features.js';
 
 /** A running Kairos server. */
 export interface RunningServer {

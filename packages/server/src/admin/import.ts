@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { type Statement, statementSignature, validateStatement, XapiValidationError, type XapiVersion } from '@kairos/xapi';
+import {
+  type Statement,
+  statementSignature,
+  validateStatement,
+  XapiValidationError,
+  type XapiVersion,
+} from '@kairos/xapi';
 import type { Principal } from '../auth/principal.js';
 import { HttpError } from '../errors.js';
 import type { ConsistencyTracker } from '../lrs/consistency.js';
@@ -48,7 +54,12 @@ export async function importBatch(
     }
   });
   const write = async (batch: typeof valid) => {
-    const r = await writeStatements(deps, principal, batch.map((v) => v.statement), version);
+    const r = await writeStatements(
+      deps,
+      principal,
+      batch.map((v) => v.statement),
+      version,
+    );
     result.inserted += r.inserted.length;
     result.duplicates += r.duplicates.length;
   };

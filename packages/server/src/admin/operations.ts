@@ -11,7 +11,11 @@ export type KeyInfo = Omit<CredentialRecord, 'secretHash'>;
 
 /** Operations of the admin commands, run on the stores directly or through a running server. */
 export interface AdminOperations {
-  createKey(input: { tenantId: string; name: string; scopes: string[] }): Promise<KeyInfo & { secret: string }>;
+  createKey(input: {
+    tenantId: string;
+    name: string;
+    scopes: string[];
+  }): Promise<KeyInfo & { secret: string }>;
   listKeys(tenantId?: string): Promise<KeyInfo[]>;
   revokeKey(key: string): Promise<boolean>;
   importStatements(tenantId: string, items: unknown[], version: XapiVersion): Promise<ImportResult>;
@@ -20,7 +24,11 @@ export interface AdminOperations {
 const info = ({ secretHash: _, ...rest }: CredentialRecord): KeyInfo => rest;
 
 /** Admin operations on open stores. */
-export function localOperations(stores: Stores, publicUrl: string, consistency = new ConsistencyTracker()): AdminOperations {
+export function localOperations(
+  stores: Stores,
+  publicUrl: string,
+  consistency = new ConsistencyTracker(),
+): AdminOperations {
   return {
     async createKey(input) {
       const { record, secret } = await createApiKey(stores.record.credentials, input);
@@ -40,7 +48,11 @@ export function localOperations(stores: Stores, publicUrl: string, consistency =
         scopes: ['all'],
         kind: 'basic',
         credentialId: 'import',
-        authority: { objectType: 'Agent', name: 'kairos import', account: { homePage: publicUrl, name: 'import' } },
+        authority: {
+          objectType: 'Agent',
+          name: 'kairos import',
+          account: { homePage: publicUrl, name: 'import' },
+        },
       };
       return importBatch({ record: stores.record, consistency }, principal, items, version);
     },

@@ -19,13 +19,18 @@ export function remoteOperations(channel: AdminChannel): AdminOperations {
       );
     }
     const json = (await res.json().catch(() => ({}))) as { code?: string; message?: string };
-    if (!res.ok) throw new KairosError(json.code ?? 'admin_failed', json.message ?? `server answered ${res.status}`, { status: res.status });
+    if (!res.ok)
+      throw new KairosError(json.code ?? 'admin_failed', json.message ?? `server answered ${res.status}`, {
+        status: res.status,
+      });
     return json as T;
   };
   return {
     createKey: (input) => call('POST', '/keys', input),
     listKeys: (tenantId) => call('GET', `/keys${tenantId ? `?tenant=${encodeURIComponent(tenantId)}` : ''}`),
-    revokeKey: async (key) => (await call<{ revoked: boolean }>('DELETE', `/keys/${encodeURIComponent(key)}`)).revoked,
-    importStatements: (tenantId, statements, version) => call('POST', '/import', { tenantId, statements, version }),
+    revokeKey: async (key) =>
+      (await call<{ revoked: boolean }>('DELETE', `/keys/${encodeURIComponent(key)}`)).revoked,
+    importStatements: (tenantId, statements, version) =>
+      call('POST', '/import', { tenantId, statements, version }),
   };
 }

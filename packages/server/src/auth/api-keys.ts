@@ -24,14 +24,19 @@ export async function createApiKey(
 ): Promise<NewApiKey> {
   const unknown = input.scopes.filter((s) => !isScope(s));
   if (unknown.length > 0) {
-    throw new KairosError('invalid_scope', `unknown scope ${unknown.join(', ')}; scopes are: ${SCOPES.join(', ')}`, {
-      status: 400,
-    });
+    throw new KairosError(
+      'invalid_scope',
+      `unknown scope ${unknown.join(', ')}; scopes are: ${SCOPES.join(', ')}`,
+      {
+        status: 400,
+      },
+    );
   }
   if (input.scopes.length === 0) {
     throw new KairosError('invalid_scope', `give at least one scope (${SCOPES.join(', ')})`, { status: 400 });
   }
-  if (!input.name.trim()) throw new KairosError('invalid_name', 'give the key a name (--name)', { status: 400 });
+  if (!input.name.trim())
+    throw new KairosError('invalid_name', 'give the key a name (--name)', { status: 400 });
   const secret = randomBytes(32).toString('base64url');
   const record: CredentialRecord = {
     tenantId: input.tenantId,

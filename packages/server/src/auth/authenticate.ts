@@ -1,5 +1,5 @@
-import type { NextFunction, Request, Response } from 'express';
 import { agentKey } from '@kairos/xapi';
+import type { NextFunction, Request, Response } from 'express';
 import { HttpError } from '../errors.js';
 import type { CredentialRecord, CredentialRepository } from '../storage/types.js';
 import { hashSecret, verifyApiKey } from './api-keys.js';
@@ -48,7 +48,8 @@ export function authenticate(options: AuthenticateOptions) {
     const colon = decoded.indexOf(':');
     const key = colon < 0 ? decoded : decoded.slice(0, colon);
     const secret = colon < 0 ? '' : decoded.slice(colon + 1);
-    if (!key || !secret) throw new HttpError(401, 'missing_credentials', 'send an API key as Basic key:secret');
+    if (!key || !secret)
+      throw new HttpError(401, 'missing_credentials', 'send an API key as Basic key:secret');
     const now = Date.now();
     const hit = remembered.get(key);
     let record: CredentialRecord | undefined;
@@ -60,7 +61,8 @@ export function authenticate(options: AuthenticateOptions) {
         remembered.set(key, { hash: record.secretHash, record, until: now + BASIC_CACHE_MS });
       }
     }
-    if (!record) throw new HttpError(401, 'invalid_credentials', 'unknown API key, wrong secret, or revoked key');
+    if (!record)
+      throw new HttpError(401, 'invalid_credentials', 'unknown API key, wrong secret, or revoked key');
     return {
       tenantId: record.tenantId,
       scopes: record.scopes,
@@ -70,16 +72,27 @@ export function authenticate(options: AuthenticateOptions) {
     };
   }
 
-  return async function authenticateMiddleware(req: Request, res: Response, next: NextFunction): Promise<void> {
+  return async function authenticateMiddleware(
+    req: Request,
+    res: Response,
+    next: NextFunction,
+  ): Promise<void> {
     const header = req.get('authorization') ?? '';
     const [scheme = '', value = ''] = header.split(/\s+/, 2);
     try {
       if (/^basic$/i.test(scheme) && value) res.locals.principal = await fromBasic(value);
-      else if (/^bearer$/i.test(scheme) && value) res.locals.principal = await principalFromToken(options, value);
-      else throw new HttpError(401, 'missing_credentials', 'send Authorization: Basic key:secret or Bearer <token>');
+      else if (/^bearer$/i.test(scheme) && value)
+        res.locals.principal = await principalFromToken(options, value);
+      else
+        throw new HttpError(
+          401,
+          'missing_credentials',
+          'send Authorization: Basic key:secret or Bearer <token>',
+        );
       next();
     } catch (error) {
-      if (error instanceof HttpError && error.status === 401) res.setHeader('WWW-Authenticate', `Basic realm="${realm}"`);
+      if (error instanceof HttpError && error.status === 401)
+        res.setHeader('WWW-Authenticate', `Basic realm="${realm}"`);
       next(error);
     }
   };
@@ -97,7 +110,10 @@ export async function principalFromToken(
     scopes: claims.scopes,
     kind: 'bearer',
     credentialId: actorKey ?? `tenant:${claims.tenantId}`,
-    authority: { objectType: 'Agent', account: { homePage: options.publicUrl, name: `tenant:${claims.tenantId}` } },
+    authority: {
+      objectType: 'Agent',
+      account: { homePage: options.publicUrl, name: `tenant:${claims.tenantId}` },
+    },
     actorKey: claims.role === 'learner' ? actorKey : undefined,
     contextId: claims.contextId,
     role: claims.role,

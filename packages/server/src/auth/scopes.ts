@@ -27,7 +27,8 @@ export const canWriteStatements = (scopes: readonly string[]) =>
  * What these scopes may read of statements: `all` of the tenant's, only the credential's `mine`, or none.
  */
 export function statementReadAccess(scopes: readonly string[]): 'all' | 'mine' | 'none' {
-  if (scopes.includes('all') || scopes.includes('all/read') || scopes.includes('statements/read')) return 'all';
+  if (scopes.includes('all') || scopes.includes('all/read') || scopes.includes('statements/read'))
+    return 'all';
   if (scopes.includes('statements/read/mine')) return 'mine';
   return 'none';
 }

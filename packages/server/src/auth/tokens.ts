@@ -1,5 +1,5 @@
-import { errors, jwtVerify, SignJWT } from 'jose';
 import type { Agent } from '@kairos/xapi';
+import { errors, jwtVerify, SignJWT } from 'jose';
 import { HttpError } from '../errors.js';
 
 /** What a short-lived Bearer token grants. */
@@ -27,7 +27,11 @@ const keyOf = (secret: string) => new TextEncoder().encode(`kairos-token:${secre
  * @example
  * const token = await mintToken(secret, { tenantId, scopes: ['statements/write', 'statements/read/mine'], actor, role: 'learner' });
  */
-export async function mintToken(secret: string, claims: TokenClaims, ttlSeconds = DEFAULT_TOKEN_TTL_S): Promise<string> {
+export async function mintToken(
+  secret: string,
+  claims: TokenClaims,
+  ttlSeconds = DEFAULT_TOKEN_TTL_S,
+): Promise<string> {
   const jwt = new SignJWT({
     tid: claims.tenantId,
     scp: claims.scopes,
@@ -65,7 +69,11 @@ export async function verifyToken(secret: string, token: string): Promise<TokenC
   } catch (error) {
     if (error instanceof HttpError) throw error;
     if (error instanceof errors.JWTExpired) {
-      throw new HttpError(401, 'token_expired', 'the Bearer token has expired; get a new one (relaunch, or POST /api/v1/tokens)');
+      throw new HttpError(
+        401,
+        'token_expired',
+        'the Bearer token has expired; get a new one (relaunch, or POST /api/v1/tokens)',
+      );
     }
     throw new HttpError(401, 'invalid_token', 'the Bearer token is not valid for this server');
   }

@@ -1,6 +1,6 @@
+import { readAdminChannel } from '../admin/channel.js';
 import type { AdminOperations } from '../admin/operations.js';
 import { localOperations } from '../admin/operations.js';
-import { readAdminChannel } from '../admin/channel.js';
 import { remoteOperations } from '../admin/remote.js';
 import type { KairosConfig } from '../config/index.js';
 import { KairosError } from '../errors.js';
@@ -11,7 +11,10 @@ import { openStores } from '../storage/open.js';
  * Runs admin operations where the data is: through the running server when it holds the embedded data
  * directory (PGlite allows one process), else on the stores directly (PostgreSQL/MongoDB allow many).
  */
-export async function withAdmin<T>(config: KairosConfig, fn: (ops: AdminOperations) => Promise<T>): Promise<T> {
+export async function withAdmin<T>(
+  config: KairosConfig,
+  fn: (ops: AdminOperations) => Promise<T>,
+): Promise<T> {
   if (!config.databaseUrl) {
     const pid = lockHolder(config.dataDir);
     if (pid !== undefined) {

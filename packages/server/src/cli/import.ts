@@ -1,8 +1,8 @@
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import cliProgress from 'cli-progress';
 import { parseVersionHeader } from '@kairos/xapi';
+import cliProgress from 'cli-progress';
 import type { AdminOperations } from '../admin/operations.js';
 import type { KairosConfig } from '../config/index.js';
 import { KairosError } from '../errors.js';
@@ -28,7 +28,12 @@ export interface ImportSummary {
 export async function importFile(
   ops: AdminOperations,
   file: string,
-  options: { tenantId: string; batchSize: number; version: '1.0.3' | '2.0.0'; onProgress?: (bytes: number, s: ImportSummary) => void },
+  options: {
+    tenantId: string;
+    batchSize: number;
+    version: '1.0.3' | '2.0.0';
+    onProgress?: (bytes: number, s: ImportSummary) => void;
+  },
 ): Promise<ImportSummary> {
   const summary: ImportSummary = { lines: 0, inserted: 0, duplicates: 0, rejected: [] };
   const stream = createReadStream(file);
@@ -36,7 +41,11 @@ export async function importFile(
   let batch: { line: number; item: unknown }[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
-    const r = await ops.importStatements(options.tenantId, batch.map((b) => b.item), options.version);
+    const r = await ops.importStatements(
+      options.tenantId,
+      batch.map((b) => b.item),
+      options.version,
+    );
     summary.inserted += r.inserted;
     summary.duplicates += r.duplicates;
     for (const x of r.rejected) summary.rejected.push({ line: batch[x.index]!.line, reason: x.reason });
@@ -59,9 +68,8 @@ export async function importFile(
 
 /** `kairos import FILE`. */
 export async function importCommand(config: KairosConfig, args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parse = () =>
+    parseArgs({
       args,
       allowPositionals: true,
       options: {
@@ -71,6 +79,9 @@ export async function importCommand(config: KairosConfig, args: string[], io: Cl
         quiet: { type: 'boolean', default: false },
       },
     });
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse();
   } catch (error) {
     throw usageError((error as Error).message.split('\n')[0]!.replace(/\.$/, ''));
   }
@@ -78,7 +89,8 @@ export async function importCommand(config: KairosConfig, args: string[], io: Cl
   const [file] = positionals;
   if (!file) throw usageError(`import needs a FILE\n${IMPORT_USAGE}`);
   const batchSize = Number(values.batch);
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 5000) throw usageError('--batch must be 1 to 5000');
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 5000)
+    throw usageError('--batch must be 1 to 5000');
   const version = parseVersionHeader(values['xapi-version']);
   if (!version) throw usageError('--xapi-version must be 1.0.3 or 2.0.0');
   let size: number;
@@ -92,7 +104,8 @@ export async function importCommand(config: KairosConfig, args: string[], io: Cl
     : new cliProgress.SingleBar(
         {
           stream: process.stderr,
-          format: 'importing [{bar}] {percentage}% | {value}/{total} bytes | {inserted} new, {duplicates} already stored, {rejected} rejected',
+          format:
+            'importing [{bar}] {percentage}% | {value}/{total} bytes | {inserted} new, {duplicates} already stored, {rejected} rejected',
           noTTYOutput: true,
           notTTYSchedule: 2000,
         },
@@ -106,7 +119,11 @@ export async function importCommand(config: KairosConfig, args: string[], io: Cl
       batchSize,
       version,
       onProgress: (bytes, s) =>
-        bar?.update(Math.min(bytes, size), { inserted: s.inserted, duplicates: s.duplicates, rejected: s.rejected.length }),
+        bar?.update(Math.min(bytes, size), {
+          inserted: s.inserted,
+          duplicates: s.duplicates,
+          rejected: s.rejected.length,
+        }),
     }),
   ).finally(() => bar?.stop());
   const seconds = (Date.now() - started) / 1000;

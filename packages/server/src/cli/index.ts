@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { flagToEnv, loadConfig } from '../config/index.js';
 import { openStores } from '../storage/open.js';
-import { type CliIo, processIo, reportError, usageError } from './output.js';
 import { IMPORT_USAGE, importCommand } from './import.js';
 import { KEYS_USAGE, keys } from './keys.js';
+import { type CliIo, processIo, reportError, usageError } from './output.js';
 import { describeStorage, serve } from './serve.js';
 
 const USAGE = `Usage: kairos <command> [options]

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import type { KairosConfig } from '../config/index.js';
 import { SCOPES } from '../auth/scopes.js';
+import type { KairosConfig } from '../config/index.js';
 import { withAdmin } from './admin.js';
 import { type CliIo, usageError } from './output.js';
 
@@ -35,10 +35,14 @@ export async function keys(config: KairosConfig, args: string[], io: CliIo): Pro
   switch (action) {
     case 'create': {
       // --scopes a b c and --scopes a --scopes b both work
-      const scopes = [...(values.scopes ?? []), ...positionals].flatMap((s) => s.split(/[\s,]+/)).filter(Boolean);
+      const scopes = [...(values.scopes ?? []), ...positionals]
+        .flatMap((s) => s.split(/[\s,]+/))
+        .filter(Boolean);
       if (!values.name) throw usageError('keys create needs --name');
       if (scopes.length === 0) throw usageError(`keys create needs --scopes (${SCOPES.join(', ')})`);
-      const key = await withAdmin(config, (ops) => ops.createKey({ tenantId: values.tenant!, name: values.name!, scopes }));
+      const key = await withAdmin(config, (ops) =>
+        ops.createKey({ tenantId: values.tenant!, name: values.name!, scopes }),
+      );
       if (values.json) io.out(JSON.stringify(key));
       else {
         io.out(`API key created for tenant ${key.tenantId}`);
@@ -55,7 +59,11 @@ export async function keys(config: KairosConfig, args: string[], io: CliIo): Pro
       const list = await withAdmin(config, (ops) => ops.listKeys(values.tenant));
       if (values.json) io.out(JSON.stringify(list));
       else if (list.length === 0) io.out(`no API keys for tenant ${values.tenant}`);
-      else for (const k of list) io.out(`${k.key}  ${k.name}  [${k.scopes.join(' ')}]${k.revokedAt ? `  revoked ${k.revokedAt}` : ''}`);
+      else
+        for (const k of list)
+          io.out(
+            `${k.key}  ${k.name}  [${k.scopes.join(' ')}]${k.revokedAt ? `  revoked ${k.revokedAt}` : ''}`,
+          );
       return 0;
     }
     case 'revoke': {

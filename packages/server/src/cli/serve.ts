@@ -5,8 +5,12 @@ import type { CliIo } from './output.js';
 
 /** Describes where data lives, for the start-up banner. */
 export function describeStorage(config: KairosConfig): string {
-  const sql = config.databaseUrl ? `PostgreSQL ${redact(config.databaseUrl)}` : `embedded PGlite in ${config.dataDir}`;
-  const record = config.mongodbUrl ? `statements in MongoDB ${redact(config.mongodbUrl)}, projection in ${sql}` : sql;
+  const sql = config.databaseUrl
+    ? `PostgreSQL ${redact(config.databaseUrl)}`
+    : `embedded PGlite in ${config.dataDir}`;
+  const record = config.mongodbUrl
+    ? `statements in MongoDB ${redact(config.mongodbUrl)}, projection in ${sql}`
+    : sql;
   return `${record}; cache ${config.redisUrl ? `Redis ${redact(config.redisUrl)}` : 'in memory'}`;
 }
 

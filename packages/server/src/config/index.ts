@@ -30,10 +30,16 @@ const schema = z.object({
   HOST: z.string().min(1, 'must be a host name or address to listen on').default('0.0.0.0'),
   KAIROS_PUBLIC_URL: urlWithScheme(['http', 'https'], 'https://kairos.example.edu').optional(),
   KAIROS_DATA_DIR: z.string().min(1, 'must be a directory path').default('.kairos'),
-  DATABASE_URL: urlWithScheme(['postgres', 'postgresql'], 'postgres://user:pass@db.example:5432/kairos').optional(),
+  DATABASE_URL: urlWithScheme(
+    ['postgres', 'postgresql'],
+    'postgres://user:pass@db.example:5432/kairos',
+  ).optional(),
   MONGODB_URL: urlWithScheme(['mongodb', 'mongodb+srv'], 'mongodb://db.example:27017/kairos').optional(),
   REDIS_URL: urlWithScheme(['redis', 'rediss'], 'redis://cache.example:6379/0').optional(),
-  KAIROS_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
+  KAIROS_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   KAIROS_BODY_LIMIT: byteSize.default('10mb'),
   KAIROS_RATE_LIMIT: z.coerce

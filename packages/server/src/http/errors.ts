@@ -13,7 +13,11 @@ export interface ErrorBody {
 function fromExpress(error: unknown): KairosError | undefined {
   const e = error as { type?: string; status?: number; limit?: number; message?: string };
   if (e.type === 'entity.too.large') {
-    return new HttpError(413, 'body_too_large', `request body is larger than the ${e.limit} bytes this server accepts`);
+    return new HttpError(
+      413,
+      'body_too_large',
+      `request body is larger than the ${e.limit} bytes this server accepts`,
+    );
   }
   if (e.type === 'entity.parse.failed') {
     return new HttpError(400, 'malformed_json', `request body is not valid JSON: ${e.message}`);
@@ -33,7 +37,10 @@ function fromExpress(error: unknown): KairosError | undefined {
  */
 export function errorHandler() {
   return function kairosErrorHandler(error: unknown, _req: Request, res: Response, next: NextFunction): void {
-    if (res.headersSent) return next(error);
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
     const known = error instanceof KairosError ? error : fromExpress(error);
     const requestId = res.locals.requestId;
     if (known && known.status < 500) {

@@ -27,7 +27,9 @@ export function healthRoutes(stores: Stores, options: { isShuttingDown: () => bo
     ]);
     const shuttingDown = options.isShuttingDown();
     const ok = !shuttingDown && Object.values(checks).every((c) => c.status === 'ok');
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : shuttingDown ? 'shutting_down' : 'failing', checks });
+    res
+      .status(ok ? 200 : 503)
+      .json({ status: ok ? 'ok' : shuttingDown ? 'shutting_down' : 'failing', checks });
   });
   return router;
 }

@@ -1,5 +1,5 @@
-import { Router, text } from 'express';
 import { parseVersionHeader, validateStatements } from '@kairos/xapi';
+import { Router, text } from 'express';
 import { principalFromToken } from '../auth/authenticate.js';
 import { HttpError } from '../errors.js';
 import { asHttpError, type StatementsDeps } from './statements/routes.js';
@@ -17,9 +17,14 @@ export function beaconRouter(deps: StatementsDeps & { publicUrl: string; bodyLim
     try {
       body = JSON.parse(typeof req.body === 'string' ? req.body : '');
     } catch {
-      throw new HttpError(400, 'malformed_json', 'beacon body must be JSON: {"token", "version", "statements"}');
+      throw new HttpError(
+        400,
+        'malformed_json',
+        'beacon body must be JSON: {"token", "version", "statements"}',
+      );
     }
-    if (typeof body?.token !== 'string') throw new HttpError(401, 'missing_credentials', 'beacon body needs "token"');
+    if (typeof body?.token !== 'string')
+      throw new HttpError(401, 'missing_credentials', 'beacon body needs "token"');
     const principal = await principalFromToken(deps, body.token);
     const version = parseVersionHeader(typeof body.version === 'string' ? body.version : '2.0.0');
     if (!version) throw new HttpError(400, 'unsupported_version', 'beacon "version" must be 1.0.x or 2.0.0');

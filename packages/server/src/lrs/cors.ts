@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 
-const ALLOW_HEADERS = 'Authorization, Content-Type, X-Experience-API-Version, If-Match, If-None-Match, X-Request-Id';
+const ALLOW_HEADERS =
+  'Authorization, Content-Type, X-Experience-API-Version, If-Match, If-None-Match, X-Request-Id';
 const EXPOSE_HEADERS =
   'ETag, Last-Modified, X-Experience-API-Consistent-Through, X-Experience-API-Version, X-Request-Id, Retry-After';
 

@@ -25,7 +25,14 @@ export function lrsFeature(app: Express, deps: AppDeps): void {
   xapi.get('/about', about);
   xapi.use(beaconRouter({ ...statementDeps, publicUrl: config.publicUrl, bodyLimit: config.bodyLimit }));
   xapi.use(xapiVersion({ defaultVersion: '2.0.0' }));
-  xapi.use(authenticate({ credentials: stores.record.credentials, secret, publicUrl: config.publicUrl, realm: 'Kairos LRS' }));
+  xapi.use(
+    authenticate({
+      credentials: stores.record.credentials,
+      secret,
+      publicUrl: config.publicUrl,
+      realm: 'Kairos LRS',
+    }),
+  );
   xapi.use(rateLimit({ cache: stores.cache, perMinute: config.rateLimitPerMinute }));
   xapi.use(express.json({ limit: config.bodyLimit, strict: false, type: 'application/json' }));
   xapi.use(statementsRouter(statementDeps));

@@ -18,7 +18,11 @@ export function rateLimit(options: { cache: Cache; perMinute: number }) {
       const retryAfter = Math.ceil((windowMs - (Date.now() % windowMs)) / 1000);
       res.setHeader('Retry-After', String(retryAfter));
       return next(
-        new HttpError(429, 'rate_limited', `more than ${options.perMinute} requests this minute; retry in ${retryAfter} s`),
+        new HttpError(
+          429,
+          'rate_limited',
+          `more than ${options.perMinute} requests this minute; retry in ${retryAfter} s`,
+        ),
       );
     }
     next();

@@ -1,5 +1,5 @@
-import type { NextFunction, Request, Response } from 'express';
 import { parseVersionHeader, type XapiVersion } from '@kairos/xapi';
+import type { NextFunction, Request, Response } from 'express';
 import { HttpError } from '../errors.js';
 
 declare global {

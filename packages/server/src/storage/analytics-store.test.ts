@@ -4,7 +4,10 @@ import { SqlAnalyticsStore } from './sql/analytics-store.js';
 import { openPglite, openPostgres } from './sql/database.js';
 import type { AnalyticsStore } from './types.js';
 
-function analyticsContract(name: string, open: () => Promise<{ store: AnalyticsStore; done(): Promise<void> } | undefined>) {
+function analyticsContract(
+  name: string,
+  open: () => Promise<{ store: AnalyticsStore; done(): Promise<void> } | undefined>,
+) {
   describe(`AnalyticsStore contract: ${name}`, () => {
     let opened: { store: AnalyticsStore; done(): Promise<void> };
     beforeAll(async () => {

@@ -13,7 +13,13 @@ export function record(tenantId: string, overrides: Partial<StatementRecord> = {
     key,
     id,
     stored,
-    statement: { id, actor: { mbox: 'mailto:a@example.com' }, verb: { id: 'http://x/v' }, stored, ...overrides.statement },
+    statement: {
+      id,
+      actor: { mbox: 'mailto:a@example.com' },
+      verb: { id: 'http://x/v' },
+      stored,
+      ...overrides.statement,
+    },
     signature: overrides.signature ?? `sig-${id}`,
     terms: overrides.terms ?? [],
     voided: false,
@@ -52,10 +58,23 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
     it('stores a statement and returns it as sent', async () => {
       tenant = nextTenant();
       const r = record(tenant, { terms: ['v:http://x/v'], actorKey: 'mbox:mailto:a@example.com' });
-      r.statement = { ...r.statement, result: { extensions: { 'http://ex.com/a.b': [[1, null], { $x: 1 }] } } };
-      expect(await store.statements.insert(tenant, [r])).toEqual({ ok: true, inserted: [r.id], duplicates: [] });
+      r.statement = {
+        ...r.statement,
+        result: { extensions: { 'http://ex.com/a.b': [[1, null], { $x: 1 }] } },
+      };
+      expect(await store.statements.insert(tenant, [r])).toEqual({
+        ok: true,
+        inserted: [r.id],
+        duplicates: [],
+      });
       const got = await store.statements.get(tenant, r.id);
-      expect(got).toMatchObject({ id: r.id, key: r.key, stored: r.stored, voided: false, signature: r.signature });
+      expect(got).toMatchObject({
+        id: r.id,
+        key: r.key,
+        stored: r.stored,
+        voided: false,
+        signature: r.signature,
+      });
       expect(got!.statement).toEqual(r.statement);
       expect(got!.actorKey).toBe('mbox:mailto:a@example.com');
       expect(await store.statements.count(tenant)).toBe(1);
@@ -66,7 +85,11 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
       const a = record(tenant);
       await store.statements.insert(tenant, [a]);
       const again = { ...record(tenant, { id: a.id, signature: a.signature }) };
-      expect(await store.statements.insert(tenant, [again])).toEqual({ ok: true, inserted: [], duplicates: [a.id] });
+      expect(await store.statements.insert(tenant, [again])).toEqual({
+        ok: true,
+        inserted: [],
+        duplicates: [a.id],
+      });
       const fresh = record(tenant);
       const clash = record(tenant, { id: a.id, signature: 'other' });
       expect(await store.statements.insert(tenant, [fresh, clash])).toEqual({ ok: false, conflicts: [a.id] });
@@ -82,7 +105,9 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
       const b = record(t2, { id: a.id, signature: 'different', terms: ['v:x'] });
       expect((await store.statements.insert(t1, [a])).ok).toBe(true);
       expect((await store.statements.insert(t2, [b])).ok).toBe(true);
-      expect(ids(await store.statements.query(t1, { terms: ['v:x'], ascending: false, limit: 10 }))).toEqual([a.id]);
+      expect(ids(await store.statements.query(t1, { terms: ['v:x'], ascending: false, limit: 10 }))).toEqual([
+        a.id,
+      ]);
       expect((await store.statements.get(t2, a.id))!.signature).toBe('different');
       expect(await store.statements.get(nextTenant(), a.id)).toBeUndefined();
     });
@@ -97,7 +122,11 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
       expect(ids(all)).toEqual(ids(rs).reverse());
       const asc = await store.statements.query(tenant, { terms: ['o:act'], ascending: true, limit: 4 });
       expect(ids(asc)).toEqual(ids(rs).slice(0, 4));
-      const both = await store.statements.query(tenant, { terms: ['o:act', 'v:even'], ascending: true, limit: 10 });
+      const both = await store.statements.query(tenant, {
+        terms: ['o:act', 'v:even'],
+        ascending: true,
+        limit: 10,
+      });
       expect(ids(both)).toEqual([rs[1]!.id, rs[3]!.id, rs[5]!.id]);
       const page = await store.statements.query(tenant, {
         terms: ['o:act'],
@@ -107,7 +136,9 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
         after: rs[1]!.key,
       });
       expect(ids(page)).toEqual([rs[3]!.id, rs[2]!.id]);
-      expect(await store.statements.query(tenant, { terms: ['v:none'], ascending: false, limit: 5 })).toEqual([]);
+      expect(await store.statements.query(tenant, { terms: ['v:none'], ascending: false, limit: 5 })).toEqual(
+        [],
+      );
     });
 
     it('restricts to an actor', async () => {
@@ -115,7 +146,12 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
       const mine = record(tenant, { actorKey: 'account:h|me' });
       const theirs = record(tenant, { actorKey: 'account:h|you' });
       await store.statements.insert(tenant, [mine, theirs]);
-      const got = await store.statements.query(tenant, { terms: [], actorKey: 'account:h|me', ascending: true, limit: 9 });
+      const got = await store.statements.query(tenant, {
+        terms: [],
+        actorKey: 'account:h|me',
+        ascending: true,
+        limit: 9,
+      });
       expect(ids(got)).toEqual([mine.id]);
     });
 
@@ -126,7 +162,9 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
       const voider = record(tenant, { voidingTarget: target.id, terms: ['v:voided'] });
       await store.statements.insert(tenant, [voider]);
       expect((await store.statements.get(tenant, target.id))!.voided).toBe(true);
-      expect(await store.statements.query(tenant, { terms: ['v:x'], ascending: false, limit: 9 })).toEqual([]);
+      expect(await store.statements.query(tenant, { terms: ['v:x'], ascending: false, limit: 9 })).toEqual(
+        [],
+      );
       // a voiding statement is never voided itself
       await store.statements.insert(tenant, [record(tenant, { voidingTarget: voider.id })]);
       expect((await store.statements.get(tenant, voider.id))!.voided).toBe(false);

@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import {
+  type Agent,
   agentKey,
   matchKeys,
-  type Agent,
   type Statement,
   statementSignature,
   type XapiVersion,

@@ -66,7 +66,10 @@ function instantMs(name: string, value: string): number {
 }
 
 /** Parses the query string of GET /statements (xAPI "Statement Resource"), rejecting unknown parameters. */
-export function parseStatementsRequest(query: Record<string, unknown>, _version: XapiVersion): StatementsRequest {
+export function parseStatementsRequest(
+  query: Record<string, unknown>,
+  _version: XapiVersion,
+): StatementsRequest {
   const q: Record<string, string> = {};
   const lower = new Set<string>();
   for (const [name, value] of Object.entries(query)) {
@@ -88,9 +91,16 @@ export function parseStatementsRequest(query: Record<string, unknown>, _version:
     const others = Object.keys(q).filter(
       (k) => !['statementId', 'voidedStatementId', 'format', 'attachments', 'cachebuster'].includes(k),
     );
-    if (others.length > 0) throw bad(`${others.join(', ')} cannot be combined with statementId or voidedStatementId`);
+    if (others.length > 0)
+      throw bad(`${others.join(', ')} cannot be combined with statementId or voidedStatementId`);
     if (!isUuid(single)) throw bad('statementId must be a UUID');
-    return { kind: 'single', id: single.toLowerCase(), voided: q.voidedStatementId !== undefined, format, attachments };
+    return {
+      kind: 'single',
+      id: single.toLowerCase(),
+      voided: q.voidedStatementId !== undefined,
+      format,
+      attachments,
+    };
   }
 
   const terms: string[] = [];
@@ -102,12 +112,17 @@ export function parseStatementsRequest(query: Record<string, unknown>, _version:
       throw bad('agent must be a JSON Agent or Identified Group, e.g. {"mbox":"mailto:learner@example.com"}');
     }
     const key = typeof agent === 'object' && agent !== null ? agentKey(agent as never) : undefined;
-    if (!key) throw bad('agent must identify an Agent or Group by exactly one of mbox, mbox_sha1sum, openid or account');
+    if (!key)
+      throw bad(
+        'agent must identify an Agent or Group by exactly one of mbox, mbox_sha1sum, openid or account',
+      );
     terms.push(filterTerm.agent(key, bool('related_agents', q.related_agents)));
   } else bool('related_agents', q.related_agents);
   if (q.verb !== undefined) terms.push(filterTerm.verb(iri('verb', q.verb)));
   if (q.activity !== undefined) {
-    terms.push(filterTerm.activity(iri('activity', q.activity), bool('related_activities', q.related_activities)));
+    terms.push(
+      filterTerm.activity(iri('activity', q.activity), bool('related_activities', q.related_activities)),
+    );
   } else bool('related_activities', q.related_activities);
   if (q.registration !== undefined) {
     if (!isUuid(q.registration)) throw bad('registration must be a UUID');
@@ -124,7 +139,13 @@ export function parseStatementsRequest(query: Record<string, unknown>, _version:
   const before = q.until !== undefined ? minUuidv7(Math.floor(instantMs('until', q.until)) + 1) : undefined;
   return {
     kind: 'query',
-    filter: { terms, after: after && lowerBound(after), before, ascending: bool('ascending', q.ascending), limit },
+    filter: {
+      terms,
+      after: after && lowerBound(after),
+      before,
+      ascending: bool('ascending', q.ascending),
+      limit,
+    },
     format,
     attachments,
   };

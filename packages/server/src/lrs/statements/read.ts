@@ -18,7 +18,11 @@ export interface StatementPage {
 function readAccess(principal: Principal): { actorKey?: string; authorityTerm?: string } {
   const access = statementReadAccess(principal.scopes);
   if (access === 'none') {
-    throw new HttpError(403, 'forbidden', 'this credential may not read statements (scope statements/read needed)');
+    throw new HttpError(
+      403,
+      'forbidden',
+      'this credential may not read statements (scope statements/read needed)',
+    );
   }
   if (principal.actorKey !== undefined) return { actorKey: principal.actorKey };
   if (access === 'mine') return { authorityTerm: filterTerm.authority(agentKey(principal.authority)!) };
@@ -53,7 +57,9 @@ export async function readOne(
     throw new HttpError(
       404,
       'statement_not_found',
-      voided ? `no voided statement ${id}` : `no statement ${id}${r?.voided ? ' (it is voided: ask with voidedStatementId)' : ''}`,
+      voided
+        ? `no voided statement ${id}`
+        : `no statement ${id}${r?.voided ? ' (it is voided: ask with voidedStatementId)' : ''}`,
     );
   }
   return { ...r, formatted: formatStatement(r.statement as unknown as Statement, format, languages) };
@@ -89,7 +95,9 @@ export async function readPage(
   let lastStored: string | undefined;
   for (const r of page) if (!lastStored || r.stored > lastStored) lastStored = r.stored;
   return {
-    statements: page.map((r) => formatStatement(r.statement as unknown as Statement, request.format, languages)),
+    statements: page.map((r) =>
+      formatStatement(r.statement as unknown as Statement, request.format, languages),
+    ),
     next,
     lastStored,
   };

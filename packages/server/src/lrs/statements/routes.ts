@@ -1,5 +1,5 @@
-import { Router, type Request, type Response } from 'express';
 import { validateStatement, validateStatements, XapiValidationError } from '@kairos/xapi';
+import { type Request, type Response, Router } from 'express';
 import { HttpError } from '../../errors.js';
 import type { RecordStore } from '../../storage/types.js';
 import type { ConsistencyTracker } from '../consistency.js';
@@ -59,9 +59,11 @@ export function statementsRouter(deps: StatementsDeps): Router {
   router.put('/statements', async (req, res) => {
     requireJson(req);
     const id = req.query.statementId;
-    if (typeof id !== 'string') throw new HttpError(400, 'missing_statement_id', 'PUT needs ?statementId=<uuid>');
+    if (typeof id !== 'string')
+      throw new HttpError(400, 'missing_statement_id', 'PUT needs ?statementId=<uuid>');
     const unknown = Object.keys(req.query).filter((k) => k !== 'statementId');
-    if (unknown.length > 0) throw new HttpError(400, 'invalid_query', `unknown query parameter "${unknown[0]}"`);
+    if (unknown.length > 0)
+      throw new HttpError(400, 'invalid_query', `unknown query parameter "${unknown[0]}"`);
     let statement: ReturnType<typeof validateStatement>;
     try {
       statement = validateStatement(req.body, { version: res.locals.xapiVersion });
@@ -82,7 +84,11 @@ export function statementsRouter(deps: StatementsDeps): Router {
   router.post('/statements', async (req, res) => {
     requireJson(req);
     if (Object.keys(req.query).length > 0) {
-      throw new HttpError(400, 'invalid_query', 'POST /statements takes no query parameters (alternate request syntax is not supported)');
+      throw new HttpError(
+        400,
+        'invalid_query',
+        'POST /statements takes no query parameters (alternate request syntax is not supported)',
+      );
     }
     let statements: ReturnType<typeof validateStatements>;
     try {
@@ -105,7 +111,11 @@ export function statementsRouter(deps: StatementsDeps): Router {
       if (cursor.tenantId !== principal.tenantId || cursor.actorKey !== principal.actorKey) {
         throw new HttpError(403, 'forbidden', 'this more cursor was issued to another credential');
       }
-      return sendPage(res, deps, await readPage(deps.record, principal, deps.secret, { ...cursor, cursorKey: cursor.key }, languages));
+      return sendPage(
+        res,
+        deps,
+        await readPage(deps.record, principal, deps.secret, { ...cursor, cursorKey: cursor.key }, languages),
+      );
     }
     const parsed = parseStatementsRequest(req.query as Record<string, unknown>, res.locals.xapiVersion);
     if (parsed.kind === 'single') {

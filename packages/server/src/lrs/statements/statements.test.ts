@@ -4,8 +4,11 @@ import { startTestApp, type TestApp } from '../../../../../test/support/app.js';
 import { recordStoreFactories } from '../../../../../test/support/record-stores.js';
 import { mintToken } from '../../auth/tokens.js';
 
-const learner = (name: string) => ({ objectType: 'Agent', account: { homePage: 'https://lms.example', name } });
-const statement = (over: Record<string, unknown> = {}) => ({
+const learner = (name: string) => ({
+  objectType: 'Agent',
+  account: { homePage: 'https://lms.example', name },
+});
+const statement = (over: Record<string, unknown> = {}): Record<string, unknown> & { id?: string } => ({
   actor: learner('alice'),
   verb: { id: 'http://adlnet.gov/expapi/verbs/answered', display: { 'en-US': 'answered' } },
   object: { objectType: 'Activity', id: 'https://course.example/q1' },
@@ -51,11 +54,17 @@ for (const [backend, open] of recordStoreFactories) {
       const noVersion = await fetch(`${app.url}/xapi/statements`, { headers: { authorization: auth } });
       expect(noVersion.status).toBe(400);
       expect(noVersion.headers.get('x-experience-api-version')).toBe('2.0.0');
-      expect((await call('/xapi/statements', { headers: { 'x-experience-api-version': '3.0.0' } })).status).toBe(400);
-      const v102 = await call('/xapi/statements?limit=1', { headers: { 'x-experience-api-version': '1.0.2' } });
+      expect(
+        (await call('/xapi/statements', { headers: { 'x-experience-api-version': '3.0.0' } })).status,
+      ).toBe(400);
+      const v102 = await call('/xapi/statements?limit=1', {
+        headers: { 'x-experience-api-version': '1.0.2' },
+      });
       expect(v102.status).toBe(200);
       expect(v102.headers.get('x-experience-api-version')).toBe('1.0.3');
-      const anonymous = await fetch(`${app.url}/xapi/statements`, { headers: { 'x-experience-api-version': '2.0.0' } });
+      const anonymous = await fetch(`${app.url}/xapi/statements`, {
+        headers: { 'x-experience-api-version': '2.0.0' },
+      });
       expect(anonymous.status).toBe(401);
       expect(anonymous.headers.get('www-authenticate')).toMatch(/^Basic/);
       const wrong = await call('/xapi/statements', { headers: { authorization: 'Basic a2tfeDp5' } });
@@ -79,14 +88,22 @@ for (const [backend, open] of recordStoreFactories) {
     it('PUT is idempotent for equal content and 409 for different content', async () => {
       const id = randomUUID();
       const s = statement({ id, timestamp: '2026-03-01T10:00:00.000+02:00' });
-      const put = (body: unknown) => call(`/xapi/statements?statementId=${id}`, { method: 'PUT', body: JSON.stringify(body) });
+      const put = (body: unknown) =>
+        call(`/xapi/statements?statementId=${id}`, { method: 'PUT', body: JSON.stringify(body) });
       expect((await put(s)).status).toBe(204);
       // the same instant written in UTC is the same statement
       expect((await put({ ...s, timestamp: '2026-03-01T08:00:00Z' })).status).toBe(204);
       const clash = await put({ ...s, verb: { id: 'http://adlnet.gov/expapi/verbs/failed' } });
       expect(clash.status).toBe(409);
       expect((await clash.json()).code).toBe('statement_conflict');
-      expect((await call(`/xapi/statements?statementId=${randomUUID()}`, { method: 'PUT', body: JSON.stringify(s) })).status).toBe(400);
+      expect(
+        (
+          await call(`/xapi/statements?statementId=${randomUUID()}`, {
+            method: 'PUT',
+            body: JSON.stringify(s),
+          })
+        ).status,
+      ).toBe(400);
     });
 
     it('rejects a whole batch when one statement is invalid, naming the path', async () => {
@@ -99,9 +116,17 @@ for (const [backend, open] of recordStoreFactories) {
     });
 
     it('answers malformed JSON, wrong content types, unknown parameters and big bodies with 4xx', async () => {
-      const malformed = await call('/xapi/statements', { method: 'POST', body: '{"actor":', headers: { 'content-type': 'application/json' } });
+      const malformed = await call('/xapi/statements', {
+        method: 'POST',
+        body: '{"actor":',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(malformed.status).toBe(400);
-      const text = await call('/xapi/statements', { method: 'POST', body: JSON.stringify(statement()), headers: { 'content-type': 'text/plain' } });
+      const text = await call('/xapi/statements', {
+        method: 'POST',
+        body: JSON.stringify(statement()),
+        headers: { 'content-type': 'text/plain' },
+      });
       expect(text.status).toBe(400);
       expect((await call('/xapi/statements?verbb=x')).status).toBe(400);
       const big = Array.from({ length: 2000 }, () => statement());
@@ -134,20 +159,28 @@ for (const [backend, open] of recordStoreFactories) {
           actor: who,
           object: { id: activity },
           context: { registration, contextActivities: { parent: [{ id: 'https://course.example/unit' }] } },
-          verb: { id: i % 2 ? 'http://adlnet.gov/expapi/verbs/passed' : 'http://adlnet.gov/expapi/verbs/failed' },
+          verb: {
+            id: i % 2 ? 'http://adlnet.gov/expapi/verbs/passed' : 'http://adlnet.gov/expapi/verbs/failed',
+          },
         });
         ids.push(((await (await post(s)).json()) as string[])[0]!);
       }
       const agent = encodeURIComponent(JSON.stringify(who));
       const all = await getJson(`/xapi/statements?agent=${agent}&ascending=true`);
       expect(all.body.statements.map((s: any) => s.id)).toEqual(ids);
-      const passed = await getJson(`/xapi/statements?agent=${agent}&verb=${encodeURIComponent('http://adlnet.gov/expapi/verbs/passed')}`);
+      const passed = await getJson(
+        `/xapi/statements?agent=${agent}&verb=${encodeURIComponent('http://adlnet.gov/expapi/verbs/passed')}`,
+      );
       expect(passed.body.statements.map((s: any) => s.id)).toEqual([ids[5], ids[3], ids[1]]);
       const reg = await getJson(`/xapi/statements?registration=${registration}&limit=100`);
       expect(reg.body.statements).toHaveLength(7);
-      const related = await getJson(`/xapi/statements?activity=${encodeURIComponent('https://course.example/unit')}&related_activities=true&agent=${agent}`);
+      const related = await getJson(
+        `/xapi/statements?activity=${encodeURIComponent('https://course.example/unit')}&related_activities=true&agent=${agent}`,
+      );
       expect(related.body.statements).toHaveLength(7);
-      const direct = await getJson(`/xapi/statements?activity=${encodeURIComponent('https://course.example/unit')}&agent=${agent}`);
+      const direct = await getJson(
+        `/xapi/statements?activity=${encodeURIComponent('https://course.example/unit')}&agent=${agent}`,
+      );
       expect(direct.body.statements).toHaveLength(0);
       // paging: 3 + 3 + 1, no statement twice or missing
       const seen: string[] = [];
@@ -165,9 +198,13 @@ for (const [backend, open] of recordStoreFactories) {
       expect(seen).toEqual([...ids].reverse());
       // since is exclusive and until inclusive, by stored
       const third = (await getJson(`/xapi/statements?statementId=${ids[2]}`)).body.stored;
-      const since = await getJson(`/xapi/statements?agent=${agent}&since=${encodeURIComponent(third)}&ascending=true`);
+      const since = await getJson(
+        `/xapi/statements?agent=${agent}&since=${encodeURIComponent(third)}&ascending=true`,
+      );
       expect(since.body.statements.every((s: any) => s.stored > third)).toBe(true);
-      const until = await getJson(`/xapi/statements?agent=${agent}&until=${encodeURIComponent(third)}&ascending=true`);
+      const until = await getJson(
+        `/xapi/statements?agent=${agent}&until=${encodeURIComponent(third)}&ascending=true`,
+      );
       expect(until.body.statements.map((s: any) => s.id)).toContain(ids[2]);
       expect(until.body.statements.every((s: any) => s.stored <= third)).toBe(true);
       // a tampered cursor is refused
@@ -179,16 +216,29 @@ for (const [backend, open] of recordStoreFactories) {
       const activity = `https://course.example/ref-${randomUUID()}`;
       const [target] = (await (await post(statement({ object: { id: activity } }))).json()) as string[];
       const [ref] = (await (
-        await post(statement({ actor: learner('teacher'), verb: { id: 'http://adlnet.gov/expapi/verbs/experienced' }, object: { objectType: 'StatementRef', id: target } }))
+        await post(
+          statement({
+            actor: learner('teacher'),
+            verb: { id: 'http://adlnet.gov/expapi/verbs/experienced' },
+            object: { objectType: 'StatementRef', id: target },
+          }),
+        )
       ).json()) as string[];
       const q = await getJson(`/xapi/statements?activity=${encodeURIComponent(activity)}&ascending=true`);
       expect(q.body.statements.map((s: any) => s.id)).toEqual([target, ref]);
     });
 
     it('formats ids and canonical', async () => {
-      const s = statement({ verb: { id: 'http://adlnet.gov/expapi/verbs/answered', display: { 'en-US': 'answered', fr: 'a répondu' } } });
+      const s = statement({
+        verb: {
+          id: 'http://adlnet.gov/expapi/verbs/answered',
+          display: { 'en-US': 'answered', fr: 'a répondu' },
+        },
+      });
       const [id] = (await (await post(s)).json()) as string[];
-      const canonical = await getJson(`/xapi/statements?statementId=${id}&format=canonical`, { 'accept-language': 'fr' });
+      const canonical = await getJson(`/xapi/statements?statementId=${id}&format=canonical`, {
+        'accept-language': 'fr',
+      });
       expect(canonical.body.verb.display).toEqual({ fr: 'a répondu' });
       const ids = await getJson(`/xapi/statements?statementId=${id}&format=ids`);
       expect(ids.body.verb).toEqual({ id: 'http://adlnet.gov/expapi/verbs/answered' });
@@ -197,14 +247,21 @@ for (const [backend, open] of recordStoreFactories) {
     it('confines learner tokens to their own statements', async () => {
       const tenantId = `tenant-${randomUUID()}`;
       const me = learner('me');
-      const token = await mintToken(app.secret, { tenantId, scopes: ['statements/write', 'statements/read/mine'], actor: me as never, role: 'learner' });
+      const token = await mintToken(app.secret, {
+        tenantId,
+        scopes: ['statements/write', 'statements/read/mine'],
+        actor: me as never,
+        role: 'learner',
+      });
       const bearer = { authorization: `Bearer ${token}` };
       expect((await post(statement({ actor: me }), bearer)).status).toBe(200);
       const other = await post(statement({ actor: learner('you') }), bearer);
       expect(other.status).toBe(403);
       // someone else's statement in the same tenant, written with a key
       const key = await app.basic(['all'], tenantId);
-      const [theirs] = (await (await post(statement({ actor: learner('you') }), { authorization: key })).json()) as string[];
+      const [theirs] = (await (
+        await post(statement({ actor: learner('you') }), { authorization: key })
+      ).json()) as string[];
       const mine = await getJson('/xapi/statements', bearer);
       expect(mine.body.statements.map((s: any) => s.actor.account.name)).toEqual(['me']);
       expect((await call(`/xapi/statements?statementId=${theirs}`, { headers: bearer })).status).toBe(404);
@@ -234,7 +291,12 @@ for (const [backend, open] of recordStoreFactories) {
     it('accepts beacons with the token in a text/plain body', async () => {
       const tenantId = `tenant-${randomUUID()}`;
       const me = learner('beacon');
-      const token = await mintToken(app.secret, { tenantId, scopes: ['statements/write', 'statements/read/mine'], actor: me as never, role: 'learner' });
+      const token = await mintToken(app.secret, {
+        tenantId,
+        scopes: ['statements/write', 'statements/read/mine'],
+        actor: me as never,
+        role: 'learner',
+      });
       const s = statement({ id: randomUUID(), actor: me });
       const beacon = () =>
         fetch(`${app.url}/xapi/beacon`, {
@@ -246,7 +308,10 @@ for (const [backend, open] of recordStoreFactories) {
       expect((await beacon()).status).toBe(204);
       const got = await getJson('/xapi/statements', { authorization: `Bearer ${token}` });
       expect(got.body.statements.map((x: any) => x.id)).toEqual([s.id]);
-      const bad = await fetch(`${app.url}/xapi/beacon`, { method: 'POST', body: JSON.stringify({ token: 'nope', statements: [s] }) });
+      const bad = await fetch(`${app.url}/xapi/beacon`, {
+        method: 'POST',
+        body: JSON.stringify({ token: 'nope', statements: [s] }),
+      });
       expect(bad.status).toBe(401);
     });
   });

@@ -1,6 +1,6 @@
 import { agentKey, type Statement, type XapiVersion } from '@kairos/xapi';
-import { canWriteStatements } from '../../auth/scopes.js';
 import type { Principal } from '../../auth/principal.js';
+import { canWriteStatements } from '../../auth/scopes.js';
 import { HttpError } from '../../errors.js';
 import type { RecordStore, StatementRecord } from '../../storage/types.js';
 import type { ConsistencyTracker } from '../consistency.js';
@@ -18,7 +18,11 @@ export interface WriteResult {
 /** Checks that the principal may write these statements (scope, and learner tokens only about themselves). */
 export function authorizeWrite(principal: Principal, statements: Statement[]): void {
   if (!canWriteStatements(principal.scopes)) {
-    throw new HttpError(403, 'forbidden', 'this credential may not write statements (scope statements/write needed)');
+    throw new HttpError(
+      403,
+      'forbidden',
+      'this credential may not write statements (scope statements/write needed)',
+    );
   }
   if (principal.actorKey === undefined) return;
   statements.forEach((s, i) => {
@@ -72,7 +76,11 @@ function dedupeBatch(records: StatementRecord[]): StatementRecord[] {
     const first = seen.get(r.id);
     if (!first) seen.set(r.id, r);
     else if (first.signature !== r.signature) {
-      throw new HttpError(400, 'duplicate_id_in_batch', `statement[${i}].id: ${r.id} appears twice in the batch with different content`);
+      throw new HttpError(
+        400,
+        'duplicate_id_in_batch',
+        `statement[${i}].id: ${r.id} appears twice in the batch with different content`,
+      );
     }
   });
   return [...seen.values()];

@@ -27,7 +27,10 @@ export class MemoryCache implements Cache {
 
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
     this.sweep();
-    this.values.set(key, { value, expires: ttlMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + ttlMs });
+    this.values.set(key, {
+      value,
+      expires: ttlMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + ttlMs,
+    });
   }
 
   async del(key: string): Promise<void> {

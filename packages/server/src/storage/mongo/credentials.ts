@@ -55,7 +55,10 @@ export class MongoCredentials implements CredentialRepository {
   }
 
   async revoke(key: string, at: string): Promise<boolean> {
-    const res = await this.col.updateOne({ _id: key, revokedAt: null }, { $set: { revokedAt: new Date(at) } });
+    const res = await this.col.updateOne(
+      { _id: key, revokedAt: null },
+      { $set: { revokedAt: new Date(at) } },
+    );
     return res.modifiedCount > 0;
   }
 }

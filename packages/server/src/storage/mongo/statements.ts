@@ -62,7 +62,10 @@ export class MongoStatements implements StatementRepository {
 
   async insert(tenantId: string, records: StatementRecord[]): Promise<InsertOutcome> {
     if (records.length === 0) return { ok: true, inserted: [], duplicates: [] };
-    const existing = await this.signatures(tenantId, records.map((r) => r.id));
+    const existing = await this.signatures(
+      tenantId,
+      records.map((r) => r.id),
+    );
     const conflicts = records.filter((r) => existing.has(r.id) && existing.get(r.id) !== r.signature);
     if (conflicts.length > 0) return { ok: false, conflicts: conflicts.map((r) => r.id) };
     const fresh = records.filter((r) => !existing.has(r.id));
@@ -77,7 +80,10 @@ export class MongoStatements implements StatementRepository {
       } catch (error) {
         if (!isDuplicateKey(error) && !(error as { writeErrors?: unknown }).writeErrors) throw error;
         // Some ids were written concurrently by another request: sort them into duplicates and conflicts.
-        const now = await this.docs(tenantId, fresh.map((r) => r.id));
+        const now = await this.docs(
+          tenantId,
+          fresh.map((r) => r.id),
+        );
         if (fresh.some((r) => !now.has(r.id))) throw error;
         const raced = fresh.filter((r) => now.get(r.id)!._id !== r.key);
         const lost = raced.filter((r) => now.get(r.id)!.sig !== r.signature);
@@ -105,7 +111,10 @@ export class MongoStatements implements StatementRepository {
   private async afterInsert(tenantId: string, inserted: StatementRecord[]): Promise<void> {
     const voidTargets = inserted.filter((r) => r.voidingTarget).map((r) => r.voidingTarget!);
     if (voidTargets.length > 0) {
-      await this.col.updateMany({ t: tenantId, id: { $in: voidTargets }, vt: null }, { $set: { voided: true } });
+      await this.col.updateMany(
+        { t: tenantId, id: { $in: voidTargets }, vt: null },
+        { $set: { voided: true } },
+      );
     }
     const voidersOfNew = await this.col
       .find({ t: tenantId, vt: { $in: inserted.map((r) => r.id) } }, { projection: { vt: 1 } })
@@ -124,7 +133,10 @@ export class MongoStatements implements StatementRepository {
     const termsById = new Map(inserted.map((r) => [r.id, new Set(r.terms)]));
     const withRef = inserted.filter((r) => r.refTarget);
     if (withRef.length > 0) {
-      const targets = await this.docs(tenantId, withRef.map((r) => r.refTarget!));
+      const targets = await this.docs(
+        tenantId,
+        withRef.map((r) => r.refTarget!),
+      );
       for (const r of withRef) {
         const target = targets.get(r.refTarget!);
         if (!target) continue;

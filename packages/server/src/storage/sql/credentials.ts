@@ -1,5 +1,5 @@
-import type { SqlClient, SqlPool } from './database.js';
 import type { CredentialRecord, CredentialRepository } from '../types.js';
+import type { SqlPool } from './database.js';
 
 interface Row {
   key: string;
@@ -42,9 +42,10 @@ export class SqlCredentials implements CredentialRepository {
     const res =
       tenantId === undefined
         ? await this.pool.query<Row>('SELECT * FROM credentials ORDER BY created_at, key')
-        : await this.pool.query<Row>('SELECT * FROM credentials WHERE tenant_id = $1 ORDER BY created_at, key', [
-            tenantId,
-          ]);
+        : await this.pool.query<Row>(
+            'SELECT * FROM credentials WHERE tenant_id = $1 ORDER BY created_at, key',
+            [tenantId],
+          );
     return res.rows.map(toRecord);
   }
 

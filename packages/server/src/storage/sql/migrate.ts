@@ -1,5 +1,4 @@
-import { inTransaction, type SqlClient, type SqlPool } from './database.js';
-
+import { inTransaction, type SqlPool } from './database.js';
 
 /** One versioned schema change. Versions only grow; a shipped migration is never edited. */
 export interface Migration {
@@ -16,7 +15,11 @@ const MIGRATION_LOCK = 727_274_001;
  * `kairos_migrations`, in version order, each in its own transaction. Safe to run concurrently.
  * Returns the versions applied.
  */
-export async function applyMigrations(pool: SqlPool, role: string, migrations: Migration[]): Promise<number[]> {
+export async function applyMigrations(
+  pool: SqlPool,
+  role: string,
+  migrations: Migration[],
+): Promise<number[]> {
   await pool.query(`CREATE TABLE IF NOT EXISTS kairos_migrations (
     role text NOT NULL, version integer NOT NULL, name text NOT NULL,
     applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (role, version))`);

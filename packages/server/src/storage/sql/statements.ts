@@ -1,6 +1,5 @@
-import { inTransaction, type SqlClient, type SqlPool } from './database.js';
 import type { InsertOutcome, StatementQuery, StatementRecord, StatementRepository } from '../types.js';
-
+import { inTransaction, type SqlClient, type SqlPool } from './database.js';
 
 // StatementRef chains are followed this deep when inheriting index terms (spec: "recursively").
 const MAX_REF_DEPTH = 16;
