@@ -85,7 +85,13 @@ export interface Statement {
   id?: string;
   actor?: Agent;
   verb: { id: string; display?: LanguageMap };
-  object: Activity | { objectType: string; [key: string]: unknown };
+  object:
+    | Activity
+    | {
+        objectType: 'Agent' | 'Group' | 'StatementRef' | 'SubStatement';
+        id?: string;
+        [key: string]: unknown;
+      };
   result?: Result;
   context?: Context;
   timestamp?: string;

@@ -21,6 +21,7 @@ export function fakeFetch(fallback: Reply = 200) {
   const fn = vi.fn(async (url: string | URL | Request, init: RequestInit = {}) => {
     const body = JSON.parse(String(init.body));
     calls.push({ url: String(url), init, body });
+    if (process.env.KAIROS_DEBUG_FETCH) console.log(new Error('fetch').stack);
     if (held) await new Promise<void>((r) => held!.push(r));
     const r = script.shift() ?? fallback;
     if (r === 'network') throw new TypeError('Failed to fetch');

@@ -172,7 +172,7 @@ export function createSender(o: SenderOptions): Sender {
   const run = async () => {
     while (canSend()) {
       const items = (await o.queue.load()).filter((i) => !inflight.has(i.k));
-      if (!items.length || !(await send(pick(items)))) return;
+      if (!items.length || !canSend() || !(await send(pick(items)))) return;
     }
   };
 

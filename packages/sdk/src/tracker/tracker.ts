@@ -106,7 +106,8 @@ export function createTracker(options: TrackerOptions): Tracker {
   );
   const sender = createSender({
     endpoint,
-    token: () => token,
+    // No token while disabled: the sender then neither sends nor beacons.
+    token: () => (enabled ? token : undefined),
     fetch: o.fetch ?? ((...a) => fetch(...a)),
     queue,
     lock: createLock(name, ls, (o.timeout ?? 3e4) + 5e3),
@@ -155,7 +156,11 @@ export function createTracker(options: TrackerOptions): Tracker {
   };
   const timeResult = (t: Totals | undefined, base: Result = {}): Result =>
     t
-      ? { ...base, duration: toDuration(t.active), extensions: { [X.idleSeconds]: Math.round(t.idle / 1e3) } }
+      ? {
+          ...base,
+          duration: toDuration(t.active),
+          extensions: { ...base.extensions, [X.idleSeconds]: Math.round(t.idle / 1e3) },
+        }
       : base;
   const start = (a: Activity) => {
     timers.start(a.id);
