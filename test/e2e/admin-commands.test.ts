@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type KairosProcess, runKairos, startKairos, tempDataDir } from '../support/kairos-process.js';
+
+const running: KairosProcess[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((p) => p.stop()));
+});
+
+const statement = (i: number, id?: string) => ({
+  ...(id ? { id } : {}),
+  actor: { account: { homePage: 'https://lms.example', name: `learner-${i % 5}` } },
+  verb: { id: 'http://adlnet.gov/expapi/verbs/answered' },
+  object: { id: `https://course.example/q${i}` },
+  result: { success: i % 2 === 0 },
+});
+
+describe('admin commands on the embedded store', () => {
+  it('create keys and import through a running server, and the data survives a restart', async () => {
+    const dataDir = tempDataDir();
+    const env = { KAIROS_DATA_DIR: dataDir };
+    const server = await startKairos(env);
+    running.push(server);
+
+    const created = await runKairos(['keys', 'create', '--name', 'importer', '--scopes', 'all', '--json'], env);
+    expect(created.code).toBe(0);
+    const key = JSON.parse(created.stdout) as { key: string; secret: string; tenantId: string; secretHash?: string };
+    expect(key).toMatchObject({ tenantId: 'default', scopes: ['all'] });
+    expect(key.secretHash).toBeUndefined();
+    const bad = await runKairos(['keys', 'create', '--name', 'x', '--scopes', 'statements/everything'], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/unknown scope statements\/everything/);
+
+    // 120 statements (some without id), one invalid line, one line that is not JSON
+    const file = join(dataDir, 'statements.ndjson');
+    const lines = Array.from({ length: 120 }, (_, i) => JSON.stringify(statement(i, i % 3 ? randomUUID() : undefined)));
+    lines.splice(10, 0, JSON.stringify({ actor: { mbox: 'nope' }, verb: { id: 'x' }, object: { id: 'y' } }));
+    lines.splice(20, 0, '{not json');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const first = await runKairos(['import', file, '--batch', '50'], env);
+    expect(first.stdout).toMatch(/120 accepted, 0 already stored, 2 rejected/);
+    expect(first.stdout).toMatch(/line 11: .*actor\.mbox/);
+    expect(first.stdout).toMatch(/line 21: not JSON/);
+    expect(first.code).toBe(1);
+    // re-running stores nothing twice, statements without ids included
+    const second = await runKairos(['import', file, '--quiet'], env);
+    expect(second.stdout).toMatch(/0 accepted, 120 already stored, 2 rejected/);
+
+    const auth = `Basic ${Buffer.from(`${key.key}:${key.secret}`).toString('base64')}`;
+    const count = async (url: string) => {
+      let n = 0;
+      let next = '/xapi/statements?limit=50';
+      while (next) {
+        const res = await fetch(`${url}${next}`, { headers: { authorization: auth, 'x-experience-api-version': '2.0.0' } });
+        expect(res.status).toBe(200);
+        const body = (await res.json()) as { statements: unknown[]; more: string };
+        n += body.statements.length;
+        next = body.more;
+      }
+      return n;
+    };
+    expect(await count(server.url)).toBe(120);
+
+    const list = await runKairos(['keys', 'list'], env);
+    expect(list.stdout).toContain(key.key);
+    expect(await server.stop()).toBe(0);
+    running.pop();
+
+    // restart: key and statements are still there
+    const again = await startKairos(env);
+    running.push(again);
+    expect(await count(again.url)).toBe(120);
+    // with no server running, admin commands open the store themselves
+    await again.stop();
+    running.pop();
+    const revoked = await runKairos(['keys', 'revoke', key.key], env);
+    expect(revoked.stdout).toMatch(/revoked kk_/);
+  });
+});
