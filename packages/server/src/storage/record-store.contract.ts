@@ -222,5 +222,46 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
       expect((await store.credentials.find(key))!.revokedAt).toBe('2026-02-01T00:00:00.000Z');
       expect(await store.credentials.find('nope')).toBeUndefined();
     });
+    it('keeps keyed tool records: exact-match find, replace, update, delete and expiry', async () => {
+      const c = `nonce-${randomUUID()}`;
+      const now = new Date().toISOString();
+      const k = store.keyed;
+      await k.insert({
+        collection: c,
+        fields: { kid: 'a', n: 1, on: true },
+        data: { 'x.y': [1, { $z: 2 }] },
+        createdAt: now,
+      });
+      await k.insert({ collection: c, fields: { kid: 'b', n: 1 }, data: 'b', createdAt: now });
+      expect((await k.find(c, { kid: 'a' }))[0]).toMatchObject({
+        fields: { kid: 'a', n: 1, on: true },
+        data: { 'x.y': [1, { $z: 2 }] },
+      });
+      expect(await k.find(c, { n: 1 })).toHaveLength(2);
+      expect(await k.find(c, { n: '1' })).toHaveLength(0); // types matter
+      expect(await k.find(c, {})).toHaveLength(2);
+      expect(await k.find(`${c}-other`, {})).toHaveLength(0);
+      await k.replace(
+        c,
+        { kid: 'b' },
+        { collection: c, fields: { kid: 'b', n: 2 }, data: 'b2', createdAt: now },
+      );
+      expect((await k.find(c, { kid: 'b' })).map((r) => r.data)).toEqual(['b2']);
+      expect(await k.update(c, { kid: 'b' }, { data: 'b3', fields: { kid: 'b', n: 3 } })).toBe(true);
+      expect((await k.find(c, { n: 3 })).map((r) => r.data)).toEqual(['b3']);
+      expect(await k.update(c, { kid: 'none' }, { data: 1 })).toBe(false);
+      // expired records are invisible at once and purged by deleteExpired
+      await k.insert({
+        collection: c,
+        fields: { kid: 'old' },
+        data: 1,
+        createdAt: now,
+        expiresAt: new Date(Date.now() - 1000).toISOString(),
+      });
+      expect(await k.find(c, { kid: 'old' })).toEqual([]);
+      expect(await k.deleteExpired(new Date().toISOString())).toBeGreaterThanOrEqual(1);
+      expect(await k.delete(c, { n: 3 })).toBe(1);
+      expect((await k.find(c, {})).map((r) => r.fields.kid)).toEqual(['a']);
+    });
   });
 }

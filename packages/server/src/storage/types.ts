@@ -84,6 +84,41 @@ export interface CredentialRepository {
   revoke(key: string, at: string): Promise<boolean>;
 }
 
+/** A scalar a keyed record can be matched on. */
+export type FieldValue = string | number | boolean;
+
+/**
+ * A record of tool data (LTI platforms, keys, nonces, launch state…): an opaque JSON `data` payload, found
+ * by exact match on its `fields`. Records past `expiresAt` are never returned and are purged by
+ * `deleteExpired` (a periodic job: no TTL indexes, which FerretDB lacks).
+ */
+export interface KeyedRecord {
+  collection: string;
+  fields: Record<string, FieldValue>;
+  data: unknown;
+  createdAt: string;
+  expiresAt?: string;
+}
+
+/** Tool data by collection, matched on exact field values. */
+export interface KeyedRecordRepository {
+  insert(record: KeyedRecord): Promise<void>;
+  /** Unexpired records of `collection` whose fields equal every entry of `match` (all when empty). */
+  find(collection: string, match: Record<string, FieldValue>): Promise<KeyedRecord[]>;
+  /** Deletes the records matching `match`, then inserts `record` (an upsert). */
+  replace(collection: string, match: Record<string, FieldValue>, record: KeyedRecord): Promise<void>;
+  /** Replaces fields, data and expiry of the first matching record; false when none matches. */
+  update(
+    collection: string,
+    match: Record<string, FieldValue>,
+    patch: Partial<Pick<KeyedRecord, 'fields' | 'data' | 'expiresAt'>>,
+  ): Promise<boolean>;
+  /** Deletes every matching record; returns how many. */
+  delete(collection: string, match: Record<string, FieldValue>): Promise<number>;
+  /** Deletes every record whose `expiresAt` is before `now`; returns how many. */
+  deleteExpired(now: string): Promise<number>;
+}
+
 /** Where statements, documents, LTI data and credentials live: MongoDB, PostgreSQL or embedded PGlite. */
 export interface RecordStore {
   readonly backend: 'mongodb' | 'postgres' | 'pglite';
@@ -94,6 +129,8 @@ export interface RecordStore {
   close(): Promise<void>;
   readonly statements: StatementRepository;
   readonly credentials: CredentialRepository;
+  /** Tool data (LTI platforms, keys, nonces, launch state). */
+  readonly keyed: KeyedRecordRepository;
 }
 
 /** Projection progress for one projector. */

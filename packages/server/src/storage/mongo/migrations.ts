@@ -17,4 +17,13 @@ export const mongoRecordMigrations: MongoMigration[] = [
       await credentials.createIndex({ t: 1 }, { name: 'tenant' });
     },
   },
+  {
+    version: 2,
+    name: 'keyed tool records (LTI data)',
+    async up(db) {
+      const keyed = db.collection('keyed_records');
+      await keyed.createIndex({ c: 1, k: 1 }, { name: 'collection_match_keys' });
+      await keyed.createIndex({ expiresAt: 1 }, { name: 'expiry' });
+    },
+  },
 ];

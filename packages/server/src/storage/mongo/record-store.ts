@@ -1,7 +1,13 @@
 import type mongoose from 'mongoose';
-import type { CredentialRepository, RecordStore, StatementRepository } from '../types.js';
+import type {
+  CredentialRepository,
+  KeyedRecordRepository,
+  RecordStore,
+  StatementRepository,
+} from '../types.js';
 import { applyMongoMigrations, connectMongo } from './connection.js';
 import { MongoCredentials } from './credentials.js';
+import { MongoKeyedRecords } from './keyed-records.js';
 import { mongoRecordMigrations } from './migrations.js';
 import { MongoStatements } from './statements.js';
 
@@ -10,10 +16,12 @@ export class MongoRecordStore implements RecordStore {
   readonly backend = 'mongodb' as const;
   readonly statements: StatementRepository;
   readonly credentials: CredentialRepository;
+  readonly keyed: KeyedRecordRepository;
 
   private constructor(private readonly conn: mongoose.Connection) {
     this.statements = new MongoStatements(conn.db!);
     this.credentials = new MongoCredentials(conn.db!);
+    this.keyed = new MongoKeyedRecords(conn.db!);
   }
 
   /** Connects to `url` (the database is the URL's path, e.g. `mongodb://host:27017/kairos`). */

@@ -46,6 +46,23 @@ export const recordMigrations: Migration[] = [
       CREATE INDEX credentials_tenant ON credentials (tenant_id);
     `,
   },
+  {
+    version: 2,
+    name: 'keyed tool records (LTI data)',
+    sql: `
+      CREATE TABLE keyed_records (
+        id bigserial PRIMARY KEY,
+        collection text NOT NULL,
+        match_keys text[] NOT NULL,
+        fields jsonb NOT NULL,
+        data text NOT NULL,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz
+      );
+      CREATE INDEX keyed_records_match ON keyed_records USING gin (match_keys);
+      CREATE INDEX keyed_records_expiry ON keyed_records (expires_at) WHERE expires_at IS NOT NULL;
+    `,
+  },
 ];
 
 /** Analytics-store schema: the projection. Filled in by the analytics work; checkpoints for now. */

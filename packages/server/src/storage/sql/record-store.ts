@@ -1,6 +1,12 @@
-import type { CredentialRepository, RecordStore, StatementRepository } from '../types.js';
+import type {
+  CredentialRepository,
+  KeyedRecordRepository,
+  RecordStore,
+  StatementRepository,
+} from '../types.js';
 import { SqlCredentials } from './credentials.js';
 import type { SqlDatabase } from './database.js';
+import { SqlKeyedRecords } from './keyed-records.js';
 import { applyMigrations } from './migrate.js';
 import { recordMigrations } from './migrations.js';
 import { SqlStatements } from './statements.js';
@@ -10,6 +16,7 @@ export class SqlRecordStore implements RecordStore {
   readonly backend: 'postgres' | 'pglite';
   readonly statements: StatementRepository;
   readonly credentials: CredentialRepository;
+  readonly keyed: KeyedRecordRepository;
 
   /** @param ownsDatabase close the database with the store (false when the analytics store shares it). */
   constructor(
@@ -19,6 +26,7 @@ export class SqlRecordStore implements RecordStore {
     this.backend = db.backend;
     this.statements = new SqlStatements(db.pool);
     this.credentials = new SqlCredentials(db.pool);
+    this.keyed = new SqlKeyedRecords(db.pool);
   }
 
   async migrate(): Promise<void> {
