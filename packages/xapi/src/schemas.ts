@@ -191,21 +191,24 @@ export const statementStructureSchema = z.strictObject({
 });
 
 /**
- * The complete statement schema for one xAPI version: structure plus every rule of
- * {@link validateStatement} (issue messages and paths are the validator's).
+ * The complete statement schema for one xAPI version: every rule of {@link validateStatement} (its
+ * messages and paths), then the structural schema for the typed output.
  * @example statementSchemaFor('2.0.0').safeParse(body).success
  */
 export function statementSchemaFor(version: XapiVersion) {
-  return statementStructureSchema.superRefine((value, ctx) => {
-    for (const issue of statementIssues(value, { version, path: 'statement' })) {
-      const path = issue.path
-        .split(/\.|\[(\d+)\]/)
-        .filter(Boolean)
-        .slice(1)
-        .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
-      ctx.addIssue({ code: 'custom', message: issue.message, path });
-    }
-  });
+  return z
+    .unknown()
+    .superRefine((value, ctx) => {
+      for (const issue of statementIssues(value, { version, path: 'statement' })) {
+        const path = issue.path
+          .split(/\.|\[(\d+)\]/)
+          .filter(Boolean)
+          .slice(1)
+          .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+        ctx.addIssue({ code: 'custom', message: issue.message, path });
+      }
+    })
+    .pipe(statementStructureSchema);
 }
 
 /** Complete statement schema for xAPI 2.0.0. */

@@ -2,7 +2,10 @@
  * Valid statements of every shape, used by tests, the fuzz test and the benchmark. Several are
  * modelled on the ADL conformance suite's templates (adlnet/lrs-conformance-test-suite).
  */
-import type { Statement } from '../types.js';
+import type { Activity, Statement } from '../types.js';
+
+/** The single-object form of a context activity, which the LRS accepts and normalizes to an array. */
+const single = (a: Activity) => a as unknown as Activity[];
 
 const actor = { objectType: 'Agent', name: 'xAPI mbox', mbox: 'mailto:xapi@adlnet.gov' } as const;
 const verb = {
@@ -97,7 +100,7 @@ export const validStatements: Record<string, Statement> = {
       verb: { id: 'http://example.com/verbs/will-visit' },
       object: { id: 'http://example.com/activities/museum' },
       context: {
-        contextActivities: { parent: { id: 'http://example.com/activities/trip' } },
+        contextActivities: { parent: single({ id: 'http://example.com/activities/trip' }) },
         revision: 'r2',
       },
       timestamp: '2024-05-01T12:30:00Z',
@@ -116,10 +119,10 @@ export const validStatements: Record<string, Statement> = {
       instructor: { mbox: 'mailto:teacher@example.com' },
       team: { objectType: 'Group', member: [{ mbox: 'mailto:a@example.com' }] },
       contextActivities: {
-        other: {
+        other: single({
           id: 'http://example.com/objective/1',
           definition: { type: 'http://adlnet.gov/expapi/activities/objective' },
-        },
+        }),
       },
       revision: '1',
       statement: { objectType: 'StatementRef', id: '16fd2706-8baf-433b-82eb-8c7fada847da' },

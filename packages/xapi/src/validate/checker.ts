@@ -55,7 +55,13 @@ export class Checker {
 
   /** Returns `value` if it is an array, else records an issue. */
   array(value: unknown, path: string, expected: string): unknown[] | undefined {
-    if (Array.isArray(value)) return value;
+    if (Array.isArray(value)) {
+      // Holes and undefined cannot come from JSON.parse, but callers may build objects by hand.
+      for (let i = 0; i < value.length; i++) {
+        if (value[i] === undefined) this.add(`${path}[${i}]`, 'type', 'must be a JSON value, got undefined');
+      }
+      return value;
+    }
     this.wrongType(path, value, expected);
     return undefined;
   }
