@@ -5,6 +5,7 @@ export * from './format.js';
 export * from './formats.js';
 export * from './match-keys.js';
 export * from './profile.js';
+export * from './profile-jsonld.js';
 export * from './schemas.js';
 export * from './signature.js';
 export type * from './types.js';
