@@ -1,11 +1,18 @@
 import type { Express } from 'express';
 import { localOperations } from './admin/operations.js';
 import { adminRouter } from './admin/routes.js';
+import { apiFeature } from './api/index.js';
+import { assetsFeature } from './assets/index.js';
 import type { AppDeps } from './http/app.js';
 import { lrsFeature } from './lrs/index.js';
 
 /** The feature routers of the server, mounted in this order after health checks. */
-export const features: ((app: Express, deps: AppDeps) => void)[] = [lrsFeature, adminFeature];
+export const features: ((app: Express, deps: AppDeps) => void)[] = [
+  lrsFeature,
+  apiFeature,
+  assetsFeature,
+  adminFeature,
+];
 
 /** `/admin/v1`: the admin commands' way into a server holding the embedded data directory. */
 function adminFeature(app: Express, deps: AppDeps): void {

@@ -1,3 +1,4 @@
+import { XapiValidationError } from '@kairos/xapi';
 import type { NextFunction, Request, Response } from 'express';
 import { HttpError, KairosError } from '../errors.js';
 
@@ -9,8 +10,11 @@ export interface ErrorBody {
   issues?: unknown;
 }
 
-/** Maps errors raised by Express and body parsers to Kairos errors. */
+/** Maps errors raised by Express, body parsers and the xAPI validator to Kairos errors. */
 function fromExpress(error: unknown): KairosError | undefined {
+  if (error instanceof XapiValidationError) {
+    return new HttpError(400, 'invalid_statement', error.message, { details: error.issues });
+  }
   const e = error as { type?: string; status?: number; limit?: number; message?: string };
   if (e.type === 'entity.too.large') {
     return new HttpError(

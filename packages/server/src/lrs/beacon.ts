@@ -2,7 +2,7 @@ import { parseVersionHeader, validateStatements } from '@kairos/xapi';
 import { Router, text } from 'express';
 import { principalFromToken } from '../auth/authenticate.js';
 import { HttpError } from '../errors.js';
-import { asHttpError, type StatementsDeps } from './statements/routes.js';
+import type { StatementsDeps } from './statements/routes.js';
 import { writeStatements } from './statements/write.js';
 
 /**
@@ -28,12 +28,7 @@ export function beaconRouter(deps: StatementsDeps & { publicUrl: string; bodyLim
     const principal = await principalFromToken(deps, body.token);
     const version = parseVersionHeader(typeof body.version === 'string' ? body.version : '2.0.0');
     if (!version) throw new HttpError(400, 'unsupported_version', 'beacon "version" must be 1.0.x or 2.0.0');
-    let statements: ReturnType<typeof validateStatements>;
-    try {
-      statements = validateStatements(body.statements, { version });
-    } catch (error) {
-      asHttpError(error);
-    }
+    const statements = validateStatements(body.statements, { version });
     await writeStatements(deps, principal, statements, version);
     res.status(204).end();
   });

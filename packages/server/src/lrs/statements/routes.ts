@@ -1,4 +1,4 @@
-import { validateStatement, validateStatements, XapiValidationError } from '@kairos/xapi';
+import { validateStatement, validateStatements } from '@kairos/xapi';
 import { type Request, type Response, Router } from 'express';
 import { HttpError } from '../../errors.js';
 import type { RecordStore } from '../../storage/types.js';
@@ -40,14 +40,6 @@ function requireJson(req: Request): void {
   }
 }
 
-/** Rethrows validation failures as 400s that list every issue. */
-export function asHttpError(error: unknown): never {
-  if (error instanceof XapiValidationError) {
-    throw new HttpError(400, 'invalid_statement', error.message, { details: error.issues });
-  }
-  throw error;
-}
-
 function consistencyHeaders(res: Response, deps: StatementsDeps): void {
   res.setHeader('X-Experience-API-Consistent-Through', deps.consistency.consistentThrough().toISOString());
 }
@@ -64,12 +56,7 @@ export function statementsRouter(deps: StatementsDeps): Router {
     const unknown = Object.keys(req.query).filter((k) => k !== 'statementId');
     if (unknown.length > 0)
       throw new HttpError(400, 'invalid_query', `unknown query parameter "${unknown[0]}"`);
-    let statement: ReturnType<typeof validateStatement>;
-    try {
-      statement = validateStatement(req.body, { version: res.locals.xapiVersion });
-    } catch (error) {
-      asHttpError(error);
-    }
+    const statement = validateStatement(req.body, { version: res.locals.xapiVersion });
     if (statement.id !== undefined && statement.id.toLowerCase() !== id.toLowerCase()) {
       throw new HttpError(400, 'id_mismatch', `statement.id ${statement.id} differs from ?statementId=${id}`);
     }
@@ -90,12 +77,7 @@ export function statementsRouter(deps: StatementsDeps): Router {
         'POST /statements takes no query parameters (alternate request syntax is not supported)',
       );
     }
-    let statements: ReturnType<typeof validateStatements>;
-    try {
-      statements = validateStatements(req.body, { version: res.locals.xapiVersion });
-    } catch (error) {
-      asHttpError(error);
-    }
+    const statements = validateStatements(req.body, { version: res.locals.xapiVersion });
     if (statements.length === 0) throw new HttpError(400, 'empty_batch', 'send at least one statement');
     const result = await writeStatements(deps, res.locals.principal, statements, res.locals.xapiVersion);
     consistencyHeaders(res, deps);
