@@ -1,0 +1,219 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Express } from 'express';
+import { launchClaims } from './claims.js';
+import { newSigningKey, type SigningKey, signJwt } from './keys.js';
+import { courseLaunchPage, formPostPage } from './pages.js';
+import { serviceRoutes } from './services.js';
+import type {
+  DeepLinkResult,
+  LaunchSpec,
+  LineItem,
+  PlatformCourse,
+  PlatformUser,
+  ReceivedScore,
+  ToolRegistration,
+} from './state.js';
+
+export { newSigningKey, signJwt } from './keys.js';
+export type * from './state.js';
+
+const LIS = 'http://purl.imsglobal.org/vocab/lis/v2/membership#';
+
+/** Options of {@link createTestPlatform}. */
+export interface TestPlatformOptions {
+  /** Host name the platform is reached at (e.g. `lms.test` for browser tests); default 127.0.0.1. */
+  publicHost?: string;
+  /** Answer the first N score posts with 503 (retry tests). */
+  failScores?: number;
+}
+
+/** A running (or startable) LTI 1.3 test platform. */
+export interface TestPlatform {
+  app: Express;
+  /** `iss` of the platform; set by {@link TestPlatform.start}. */
+  issuer: string;
+  key: SigningKey;
+  tools: ToolRegistration[];
+  course: PlatformCourse;
+  users: {
+    learner: PlatformUser;
+    learner2: PlatformUser;
+    instructor: PlatformUser;
+    neverStarted: PlatformUser;
+  };
+  lineItems: LineItem[];
+  scores: ReceivedScore[];
+  deepLinks: DeepLinkResult[];
+  options: TestPlatformOptions;
+  /** Registration tokens the platform accepts at `/register` (dynamic registration). */
+  registrationTokens: Set<string>;
+  /** Pending launches by `lti_message_hint`. */
+  pending: Map<string, LaunchSpec>;
+  start(port?: number): Promise<string>;
+  close(): Promise<void>;
+  /** Registers a tool by hand (as an LMS administrator would) and returns it. */
+  addTool(
+    tool: Omit<ToolRegistration, 'clientId' | 'deploymentIds' | 'scopes'> & Partial<ToolRegistration>,
+  ): ToolRegistration;
+  /** The tool's login initiation URL for a launch (what the LMS puts in the iframe). */
+  loginUrl(spec: LaunchSpec): string;
+  /** The URL an LMS administrator's browser opens to register the tool dynamically. */
+  registrationUrl(toolRegisterUrl: string): string;
+  /** The id_token the platform would issue (tests that forge or replay). */
+  idToken(spec: LaunchSpec, nonce: string, key?: SigningKey): Promise<string>;
+  /** Creates a line item in the course (as a teacher adding a graded activity would). */
+  addLineItem(item: Omit<LineItem, 'id' | 'contextId'>): LineItem;
+}
+
+const person = (id: string, given: string, family: string, roles: string[]): PlatformUser => ({
+  id,
+  givenName: given,
+  familyName: family,
+  name: `${given} ${family}`,
+  email: `${given.toLowerCase()}@lms.test`,
+  roles,
+});
+
+/**
+ * Creates the in-repo LTI 1.3 platform: RS256 keys and JWKS, OIDC login initiation and authorization endpoint
+ * signing id_tokens, client-credentials token endpoint, AGS and NRPS, deep linking return, dynamic registration.
+ *
+ * @example
+ * const lms = await createTestPlatform();
+ * await lms.start();
+ * const tool = lms.addTool({ name: 'Kairos', loginUrl, redirectUris: [launchUrl], targetLinkUri: launchUrl, jwksUrl });
+ */
+export async function createTestPlatform(options: TestPlatformOptions = {}): Promise<TestPlatform> {
+  const key = await newSigningKey();
+  const learner = person('u-learner-1', 'Ada', 'Lovelace', [`${LIS}Learner`]);
+  const learner2 = person('u-learner-2', 'Alan', 'Turing', ['Learner']);
+  const neverStarted = person('u-learner-3', 'Grace', 'Hopper', [
+    'http://purl.imsglobal.org/vocab/lis/v2/membership#Learner',
+  ]);
+  const instructor = person('u-teacher-1', 'Marie', 'Curie', [
+    `${LIS}Instructor`,
+    'http://purl.imsglobal.org/vocab/lis/v2/institution/person#Faculty',
+  ]);
+  let server: Server | undefined;
+  const platform: TestPlatform = {
+    app: express(),
+    issuer: '',
+    key,
+    tools: [],
+    course: {
+      id: 'course-101',
+      label: 'ALG101',
+      title: 'Algebra 101',
+      members: [learner, learner2, neverStarted, instructor],
+    },
+    users: { learner, learner2, instructor, neverStarted },
+    lineItems: [],
+    scores: [],
+    deepLinks: [],
+    options,
+    registrationTokens: new Set(),
+    pending: new Map(),
+    async start(port = 0) {
+      server = platform.app.listen(port, '127.0.0.1');
+      await new Promise((r) => server!.once('listening', r));
+      const actual = (server.address() as AddressInfo).port;
+      platform.issuer = `http://${options.publicHost ?? '127.0.0.1'}:${actual}`;
+      return platform.issuer;
+    },
+    async close() {
+      if (!server) return;
+      server.closeAllConnections();
+      await new Promise((r) => server!.close(r));
+    },
+    addTool(tool) {
+      const registered: ToolRegistration = {
+        clientId: randomUUID(),
+        deploymentIds: ['1'],
+        scopes: [],
+        ...tool,
+      };
+      platform.tools.push(registered);
+      return registered;
+    },
+    loginUrl(spec) {
+      const tool = platform.tools.find((t) => t.clientId === spec.clientId) ?? platform.tools.at(-1);
+      if (!tool) throw new Error('register a tool first');
+      const hint = randomUUID();
+      platform.pending.set(hint, { ...spec, clientId: tool.clientId });
+      const url = new URL(tool.loginUrl);
+      url.searchParams.set('iss', platform.issuer);
+      url.searchParams.set('login_hint', spec.user.id);
+      url.searchParams.set('target_link_uri', spec.targetLinkUri ?? tool.targetLinkUri);
+      url.searchParams.set('lti_message_hint', hint);
+      url.searchParams.set('client_id', tool.clientId);
+      url.searchParams.set('lti_deployment_id', spec.deploymentId ?? tool.deploymentIds[0]!);
+      if (spec.storageTarget) url.searchParams.set('lti_storage_target', spec.storageTarget);
+      return url.toString();
+    },
+    registrationUrl(toolRegisterUrl) {
+      const token = randomUUID();
+      platform.registrationTokens.add(token);
+      const url = new URL(toolRegisterUrl);
+      url.searchParams.set('openid_configuration', `${platform.issuer}/.well-known/openid-configuration`);
+      url.searchParams.set('registration_token', token);
+      return url.toString();
+    },
+    async idToken(spec, nonce, signWith = key) {
+      const tool = platform.tools.find((t) => t.clientId === spec.clientId) ?? platform.tools.at(-1)!;
+      return signJwt(signWith, launchClaims(platform.issuer, tool, spec, nonce, platform.lineItems));
+    },
+    addLineItem(item) {
+      const created: LineItem = { ...item, id: randomUUID(), contextId: platform.course.id };
+      platform.lineItems.push(created);
+      return created;
+    },
+  };
+
+  const app = platform.app;
+  app.set('query parser', 'simple');
+  app.use(express.urlencoded({ extended: false }));
+  app.use(express.json({ type: ['application/json', 'application/*+json'] }));
+
+  app.get('/jwks', (_req, res) => {
+    res.json({ keys: [key.publicJwk] });
+  });
+
+  // OIDC authorization endpoint (LTI 1.3 core §5.1.1.2): the tool's login redirects the browser here.
+  app.all('/auth', async (req, res) => {
+    const p = { ...req.query, ...(req.body ?? {}) } as Record<string, string>;
+    const tool = platform.tools.find((t) => t.clientId === p.client_id);
+    if (!tool) return void res.status(400).send(`unknown client_id ${p.client_id}`);
+    if (!tool.redirectUris.includes(p.redirect_uri!)) {
+      return void res.status(400).send(`invalid redirect_uri ${p.redirect_uri}`);
+    }
+    if (p.response_type !== 'id_token' || p.scope !== 'openid' || p.response_mode !== 'form_post') {
+      return void res
+        .status(400)
+        .send('response_type=id_token, scope=openid and response_mode=form_post required');
+    }
+    if (!p.nonce || !p.state) return void res.status(400).send('nonce and state required');
+    const spec = platform.pending.get(p.lti_message_hint ?? '');
+    if (!spec || spec.user.id !== p.login_hint) return void res.status(400).send('unknown login_hint');
+    const idToken = await platform.idToken(spec, p.nonce);
+    res.type('html').send(formPostPage(p.redirect_uri!, { id_token: idToken, state: p.state }));
+  });
+
+  // Browser tests: a course page of the LMS that frames the tool's login initiation, with platform storage.
+  app.get('/course/launch', (req, res) => {
+    const user = Object.values(platform.users).find((u) => u.id === req.query.user) ?? learner;
+    const storage = req.query.storage === '1';
+    const src = platform.loginUrl({
+      user,
+      course: platform.course,
+      resourceLink: { id: String(req.query.link ?? 'link-1'), title: 'Quiz 1' },
+      custom: req.query.activity ? { activity: String(req.query.activity) } : undefined,
+      storageTarget: storage ? '_parent' : undefined,
+    });
+    res.type('html').send(courseLaunchPage(src, platform.issuer));
+  });
+
+  app.use(serviceRoutes(platform));
+  return platform;
+}
