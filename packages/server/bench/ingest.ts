@@ -40,6 +40,8 @@ const ALL_STORES: Store[] = ['pglite', 'postgres', 'mongodb'];
 
 const optionSpec = {
   small: { type: 'boolean', default: false },
+  /** `--mode=small` = `--small`; survives the root script's second `npm run`, which drops `--small`. */
+  mode: { type: 'string', default: 'full' },
   stores: { type: 'string', default: ALL_STORES.join(',') },
   duration: { type: 'string' },
   seed: { type: 'string' },
@@ -73,7 +75,8 @@ const opts = parsedArgs.values;
 
 if (opts.help) {
   console.log(`npm run bench:ingest -- [options]
-  --small              CI-cheap run (short phases, 3,000 seeded statements)
+  --small              CI-cheap run (short phases, 3,000 seeded statements); same as --mode=small
+  (from the repo root npm swallows boolean flags: use --mode=small, or a second "--": npm run bench:ingest -- -- --small)
   --stores LIST        pglite,postgres,mongodb (default: all three)
   --duration S         seconds per measured phase (default 10; 2 with --small)
   --seed N             statements stored before the GET mix (default 100000; 3000 with --small)
@@ -86,7 +89,11 @@ if (opts.help) {
   process.exit(0);
 }
 
-const small = opts.small;
+if (opts.mode !== 'small' && opts.mode !== 'full') {
+  console.error('bench: --mode must be small or full');
+  process.exit(2);
+}
+const small = opts.small || opts.mode === 'small';
 const durationS = Number(opts.duration ?? (small ? 2 : 10));
 const seedTarget = Number(opts.seed ?? (small ? 3000 : 100_000));
 const pageLimit = Number(opts.limit);

@@ -35,6 +35,7 @@ export function lrsFeature(app: Express, deps: AppDeps): void {
   );
   xapi.use(rateLimit({ cache: stores.cache, perMinute: config.rateLimitPerMinute }));
   xapi.use(express.json({ limit: config.bodyLimit, strict: false, type: 'application/json' }));
+  xapi.use(express.raw({ limit: config.bodyLimit, type: 'multipart/mixed' }));
   xapi.use(statementsRouter(statementDeps));
   app.use('/xapi', xapi);
 }

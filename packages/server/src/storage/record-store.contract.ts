@@ -263,5 +263,17 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
       expect(await k.delete(c, { n: 3 })).toBe(1);
       expect((await k.find(c, {})).map((r) => r.fields.kid)).toEqual(['a']);
     });
+    it('keeps attachment contents once per tenant and sha2', async () => {
+      tenant = nextTenant();
+      const content = Buffer.from([0, 1, 2, 255, 254]);
+      const a = { sha2: 'a'.repeat(64), contentType: 'application/octet-stream', content };
+      await store.attachments.put(tenant, [a, a]);
+      await store.attachments.put(tenant, [{ ...a, contentType: 'text/plain' }]);
+      const got = await store.attachments.get(tenant, [a.sha2, 'b'.repeat(64)]);
+      expect(got).toHaveLength(1);
+      expect(got[0]!.contentType).toBe('application/octet-stream');
+      expect(Buffer.compare(got[0]!.content, content)).toBe(0);
+      expect(await store.attachments.get(nextTenant(), [a.sha2])).toEqual([]);
+    });
   });
 }

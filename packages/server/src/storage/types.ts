@@ -119,6 +119,21 @@ export interface KeyedRecordRepository {
   deleteExpired(now: string): Promise<number>;
 }
 
+/** The content of a statement attachment, addressed by its SHA-256 (`sha2`). */
+export interface AttachmentContent {
+  sha2: string;
+  contentType: string;
+  content: Buffer;
+}
+
+/** Attachment contents per tenant; the same content sent twice is kept once. */
+export interface AttachmentRepository {
+  /** Stores contents (idempotent by sha2). */
+  put(tenantId: string, attachments: AttachmentContent[]): Promise<void>;
+  /** The stored contents among `sha2s`. */
+  get(tenantId: string, sha2s: string[]): Promise<AttachmentContent[]>;
+}
+
 /** Where statements, documents, LTI data and credentials live: MongoDB, PostgreSQL or embedded PGlite. */
 export interface RecordStore {
   readonly backend: 'mongodb' | 'postgres' | 'pglite';
@@ -131,6 +146,8 @@ export interface RecordStore {
   readonly credentials: CredentialRepository;
   /** Tool data (LTI platforms, keys, nonces, launch state). */
   readonly keyed: KeyedRecordRepository;
+  /** Statement attachment contents. */
+  readonly attachments: AttachmentRepository;
 }
 
 /** Projection progress for one projector. */

@@ -1,10 +1,12 @@
-import { validateStatement, validateStatements } from '@kairos/xapi';
+import { type Statement, validateStatement, validateStatements, type XapiVersion } from '@kairos/xapi';
 import { type Request, type Response, Router } from 'express';
 import { HttpError } from '../../errors.js';
 import type { RecordStore } from '../../storage/types.js';
+import { attachmentContents, readMultipartStatements, requireFileUrls } from '../attachments/index.js';
+import { buildMultipart } from '../attachments/multipart.js';
 import type { ConsistencyTracker } from '../consistency.js';
 import { decodeCursor, parseStatementsRequest } from './query.js';
-import { readOne, readPage } from './read.js';
+import { readOne, readPage, type StatementPage } from './read.js';
 import { writeStatements } from './write.js';
 
 /** What the statements resource needs. */
@@ -30,14 +32,30 @@ export function languagesOf(req: Request): string[] {
     .map((l) => l.tag);
 }
 
-function requireJson(req: Request): void {
+/**
+ * The statements of a PUT/POST body and their attachment contents: `application/json`, or
+ * `multipart/mixed` with the JSON first and one part per attachment content.
+ */
+async function readBody(req: Request, version: XapiVersion, single: boolean) {
+  if (req.is('multipart/mixed')) {
+    const { json, parts } = readMultipartStatements(req.body as Buffer, req.get('content-type')!);
+    const statements = single
+      ? [validateStatement(json, { version })]
+      : validateStatements(json, { version });
+    return { statements, attachments: await attachmentContents(statements, parts) };
+  }
   if (!req.is('application/json')) {
     throw new HttpError(
       400,
       'unsupported_content_type',
-      `send statements as Content-Type: application/json (got ${req.get('content-type') ?? 'none'})`,
+      `send statements as application/json or multipart/mixed (got ${req.get('content-type') ?? 'none'})`,
     );
   }
+  const statements = single
+    ? [validateStatement(req.body, { version })]
+    : validateStatements(req.body, { version });
+  requireFileUrls(statements);
+  return { statements, attachments: [] };
 }
 
 function consistencyHeaders(res: Response, deps: StatementsDeps): void {
@@ -49,27 +67,32 @@ export function statementsRouter(deps: StatementsDeps): Router {
   const router = Router();
 
   router.put('/statements', async (req, res) => {
-    requireJson(req);
     const id = req.query.statementId;
     if (typeof id !== 'string')
       throw new HttpError(400, 'missing_statement_id', 'PUT needs ?statementId=<uuid>');
     const unknown = Object.keys(req.query).filter((k) => k !== 'statementId');
     if (unknown.length > 0)
       throw new HttpError(400, 'invalid_query', `unknown query parameter "${unknown[0]}"`);
-    const statement = validateStatement(req.body, { version: res.locals.xapiVersion });
+    const { statements, attachments } = await readBody(req, res.locals.xapiVersion, true);
+    const statement = statements[0]!;
     if (statement.id !== undefined && statement.id.toLowerCase() !== id.toLowerCase()) {
       throw new HttpError(400, 'id_mismatch', `statement.id ${statement.id} differs from ?statementId=${id}`);
     }
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
       throw new HttpError(400, 'invalid_query', 'statementId must be a UUID');
     }
-    await writeStatements(deps, res.locals.principal, [{ ...statement, id }], res.locals.xapiVersion);
+    await writeStatements(
+      deps,
+      res.locals.principal,
+      [{ ...statement, id }],
+      res.locals.xapiVersion,
+      attachments,
+    );
     consistencyHeaders(res, deps);
     res.status(204).end();
   });
 
   router.post('/statements', async (req, res) => {
-    requireJson(req);
     if (Object.keys(req.query).length > 0) {
       throw new HttpError(
         400,
@@ -77,9 +100,15 @@ export function statementsRouter(deps: StatementsDeps): Router {
         'POST /statements takes no query parameters (alternate request syntax is not supported)',
       );
     }
-    const statements = validateStatements(req.body, { version: res.locals.xapiVersion });
+    const { statements, attachments } = await readBody(req, res.locals.xapiVersion, false);
     if (statements.length === 0) throw new HttpError(400, 'empty_batch', 'send at least one statement');
-    const result = await writeStatements(deps, res.locals.principal, statements, res.locals.xapiVersion);
+    const result = await writeStatements(
+      deps,
+      res.locals.principal,
+      statements,
+      res.locals.xapiVersion,
+      attachments,
+    );
     consistencyHeaders(res, deps);
     res.status(200).json(result.ids);
   });
@@ -93,29 +122,70 @@ export function statementsRouter(deps: StatementsDeps): Router {
       if (cursor.tenantId !== principal.tenantId || cursor.actorKey !== principal.actorKey) {
         throw new HttpError(403, 'forbidden', 'this more cursor was issued to another credential');
       }
-      return sendPage(
-        res,
-        deps,
-        await readPage(deps.record, principal, deps.secret, { ...cursor, cursorKey: cursor.key }, languages),
+      const page = await readPage(
+        deps.record,
+        principal,
+        deps.secret,
+        { ...cursor, cursorKey: cursor.key },
+        languages,
       );
+      return sendPage(res, deps, principal.tenantId, page, cursor.attachments);
     }
     const parsed = parseStatementsRequest(req.query as Record<string, unknown>, res.locals.xapiVersion);
     if (parsed.kind === 'single') {
       const r = await readOne(deps.record, principal, parsed.id, parsed.voided, parsed.format, languages);
       res.setHeader('Last-Modified', new Date(r.stored).toUTCString());
+      if (parsed.attachments)
+        return sendWithAttachments(res, deps, principal.tenantId, r.formatted, [r.formatted]);
       res.json(r.formatted);
       return;
     }
-    sendPage(res, deps, await readPage(deps.record, principal, deps.secret, parsed, languages));
+    const page = await readPage(deps.record, principal, deps.secret, parsed, languages);
+    sendPage(res, deps, principal.tenantId, page, parsed.attachments);
   });
 
   return router;
 }
 
-function sendPage(res: Response, deps: StatementsDeps, page: Awaited<ReturnType<typeof readPage>>): void {
+async function sendPage(
+  res: Response,
+  deps: StatementsDeps,
+  tenantId: string,
+  page: StatementPage,
+  withAttachments: boolean,
+): Promise<void> {
   if (page.lastStored) res.setHeader('Last-Modified', new Date(page.lastStored).toUTCString());
-  res.json({
+  const result = {
     statements: page.statements,
     more: page.next ? `${deps.endpointPath}/statements?more=${encodeURIComponent(page.next)}` : '',
-  });
+  };
+  if (withAttachments) return sendWithAttachments(res, deps, tenantId, result, page.statements);
+  res.json(result);
+}
+
+/** `attachments=true`: multipart/mixed with the JSON first, then each attachment content held once. */
+async function sendWithAttachments(
+  res: Response,
+  deps: StatementsDeps,
+  tenantId: string,
+  json: unknown,
+  statements: Statement[],
+): Promise<void> {
+  const sha2s = [
+    ...new Set(statements.flatMap((s) => (s.attachments ?? []).map((a) => a.sha2.toLowerCase()))),
+  ];
+  const contents = await deps.record.attachments.get(tenantId, sha2s);
+  const { contentType, body } = buildMultipart([
+    { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(json) },
+    ...contents.map((c) => ({
+      headers: {
+        'Content-Type': c.contentType,
+        'Content-Transfer-Encoding': 'binary',
+        'X-Experience-API-Hash': c.sha2,
+      },
+      body: c.content,
+    })),
+  ]);
+  res.setHeader('Content-Type', contentType);
+  res.send(body);
 }

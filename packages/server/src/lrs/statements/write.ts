@@ -2,7 +2,7 @@ import { agentKey, type Statement, type XapiVersion } from '@kairos/xapi';
 import type { Principal } from '../../auth/principal.js';
 import { canWriteStatements } from '../../auth/scopes.js';
 import { HttpError } from '../../errors.js';
-import type { RecordStore, StatementRecord } from '../../storage/types.js';
+import type { AttachmentContent, RecordStore, StatementRecord } from '../../storage/types.js';
 import type { ConsistencyTracker } from '../consistency.js';
 import { prepareStatement } from './prepare.js';
 
@@ -46,6 +46,7 @@ export async function writeStatements(
   principal: Principal,
   statements: Statement[],
   version: XapiVersion,
+  attachments: AttachmentContent[] = [],
 ): Promise<WriteResult> {
   authorizeWrite(principal, statements);
   const now = Date.now();
@@ -55,6 +56,8 @@ export async function writeStatements(
   const unique = dedupeBatch(records);
   const done = deps.consistency.begin(now);
   try {
+    // contents first: once a statement is visible, its attachments are too
+    if (attachments.length > 0) await deps.record.attachments.put(principal.tenantId, attachments);
     const outcome = await deps.record.statements.insert(principal.tenantId, unique);
     if (!outcome.ok) {
       throw new HttpError(

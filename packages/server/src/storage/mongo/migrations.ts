@@ -26,4 +26,10 @@ export const mongoRecordMigrations: MongoMigration[] = [
       await keyed.createIndex({ expiresAt: 1 }, { name: 'expiry' });
     },
   },
+  {
+    version: 3,
+    name: 'statement attachments',
+    // documents are keyed `${tenant}|${sha2}`: the _id index is all they need
+    async up() {},
+  },
 ];

@@ -1,10 +1,12 @@
 import type mongoose from 'mongoose';
 import type {
+  AttachmentRepository,
   CredentialRepository,
   KeyedRecordRepository,
   RecordStore,
   StatementRepository,
 } from '../types.js';
+import { MongoAttachments } from './attachments.js';
 import { applyMongoMigrations, connectMongo } from './connection.js';
 import { MongoCredentials } from './credentials.js';
 import { MongoKeyedRecords } from './keyed-records.js';
@@ -17,10 +19,12 @@ export class MongoRecordStore implements RecordStore {
   readonly statements: StatementRepository;
   readonly credentials: CredentialRepository;
   readonly keyed: KeyedRecordRepository;
+  readonly attachments: AttachmentRepository;
 
   private constructor(private readonly conn: mongoose.Connection) {
     this.statements = new MongoStatements(conn.db!);
     this.credentials = new MongoCredentials(conn.db!);
+    this.attachments = new MongoAttachments(conn.db!);
     this.keyed = new MongoKeyedRecords(conn.db!);
   }
 

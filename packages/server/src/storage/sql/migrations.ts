@@ -63,6 +63,19 @@ export const recordMigrations: Migration[] = [
       CREATE INDEX keyed_records_expiry ON keyed_records (expires_at) WHERE expires_at IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    name: 'statement attachments',
+    sql: `
+      CREATE TABLE attachments (
+        tenant_id text NOT NULL,
+        sha2 text NOT NULL,
+        content_type text NOT NULL,
+        content bytea NOT NULL,
+        PRIMARY KEY (tenant_id, sha2)
+      );
+    `,
+  },
 ];
 
 /** Analytics-store schema: the projection. Filled in by the analytics work; checkpoints for now. */

@@ -1,9 +1,11 @@
 import type {
+  AttachmentRepository,
   CredentialRepository,
   KeyedRecordRepository,
   RecordStore,
   StatementRepository,
 } from '../types.js';
+import { SqlAttachments } from './attachments.js';
 import { SqlCredentials } from './credentials.js';
 import type { SqlDatabase } from './database.js';
 import { SqlKeyedRecords } from './keyed-records.js';
@@ -17,6 +19,7 @@ export class SqlRecordStore implements RecordStore {
   readonly statements: StatementRepository;
   readonly credentials: CredentialRepository;
   readonly keyed: KeyedRecordRepository;
+  readonly attachments: AttachmentRepository;
 
   /** @param ownsDatabase close the database with the store (false when the analytics store shares it). */
   constructor(
@@ -26,6 +29,7 @@ export class SqlRecordStore implements RecordStore {
     this.backend = db.backend;
     this.statements = new SqlStatements(db.pool);
     this.credentials = new SqlCredentials(db.pool);
+    this.attachments = new SqlAttachments(db.pool);
     this.keyed = new SqlKeyedRecords(db.pool);
   }
 
