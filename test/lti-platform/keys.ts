@@ -9,7 +9,7 @@ export interface SigningKey {
 }
 
 /** Makes a fresh RS256 key pair (2048-bit) for the test platform or an attacker. */
-export async function newSigningKey(kid = randomUUID()): Promise<SigningKey> {
+export async function newSigningKey(kid: string = randomUUID()): Promise<SigningKey> {
   const { privateKey, publicKey } = await generateKeyPair('RS256', {
     modulusLength: 2048,
     extractable: true,
@@ -24,10 +24,12 @@ export async function signJwt(
   payload: Record<string, unknown>,
   options: { expiresInS?: number; iat?: number } = {},
 ): Promise<string> {
-  const iat = options.iat ?? Math.floor(Date.now() / 1000);
+  // Claims already in the payload win (tests of expired or skewed tokens set them).
+  const iat = typeof payload.iat === 'number' ? payload.iat : (options.iat ?? Math.floor(Date.now() / 1000));
+  const exp = typeof payload.exp === 'number' ? payload.exp : iat + (options.expiresInS ?? 300);
   return new SignJWT(payload)
     .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
     .setIssuedAt(iat)
-    .setExpirationTime(iat + (options.expiresInS ?? 300))
+    .setExpirationTime(exp)
     .sign(key.privateKey);
 }

@@ -5,6 +5,7 @@ import { apiFeature } from './api/index.js';
 import { assetsFeature } from './assets/index.js';
 import type { AppDeps } from './http/app.js';
 import { lrsFeature } from './lrs/index.js';
+import { ltiFeature } from './lti/index.js';
 
 /** The feature routers of the server, mounted in this order after health checks. */
 export const features: ((app: Express, deps: AppDeps) => void)[] = [
@@ -12,6 +13,7 @@ export const features: ((app: Express, deps: AppDeps) => void)[] = [
   apiFeature,
   assetsFeature,
   adminFeature,
+  ltiFeature,
 ];
 
 /** `/admin/v1`: the admin commands' way into a server holding the embedded data directory. */

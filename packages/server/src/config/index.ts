@@ -48,6 +48,14 @@ const schema = z.object({
     .min(0, 'must be 0 (off) or a positive number of requests per minute')
     .default(0),
   KAIROS_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  KAIROS_REGISTRATION: z
+    .enum(['open', 'token', 'closed'], { message: 'must be open, token or closed' })
+    .default('open'),
+  KAIROS_REGISTRATION_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters (e.g. `openssl rand -hex 16`)')
+    .optional(),
+  KAIROS_LTI_NAMES: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
 });
 
 /** The validated configuration of a Kairos process. */
@@ -68,6 +76,12 @@ export interface KairosConfig {
   /** Requests per minute per credential; 0 disables rate limiting. */
   rateLimitPerMinute: number;
   shutdownTimeoutMs: number;
+  /** Who may register an LMS through LTI dynamic registration: anyone, holders of the token, or nobody. */
+  registration: 'open' | 'token' | 'closed';
+  /** Token a registration URL must carry (`/lti/register?token=…`) when `registration` is `token`. */
+  registrationToken?: string;
+  /** Keep learners' display names from launches and NRPS in the analytics store (off: ids only). */
+  ltiNames: boolean;
 }
 
 /** Flags of `kairos serve` and their environment variables. */
@@ -111,6 +125,12 @@ export function loadConfig(
     throw new ConfigError(variable, `${issue.message}${shown}`);
   }
   const v = parsed.data;
+  if (v.KAIROS_REGISTRATION === 'token' && !v.KAIROS_REGISTRATION_TOKEN) {
+    throw new ConfigError(
+      'KAIROS_REGISTRATION_TOKEN',
+      'must be set (at least 16 characters) when KAIROS_REGISTRATION=token',
+    );
+  }
   return {
     port: v.PORT,
     host: v.HOST,
@@ -124,6 +144,9 @@ export function loadConfig(
     bodyLimit: v.KAIROS_BODY_LIMIT,
     rateLimitPerMinute: v.KAIROS_RATE_LIMIT,
     shutdownTimeoutMs: v.KAIROS_SHUTDOWN_TIMEOUT_MS,
+    registration: v.KAIROS_REGISTRATION,
+    registrationToken: v.KAIROS_REGISTRATION_TOKEN,
+    ltiNames: v.KAIROS_LTI_NAMES === 'on',
   };
 }
 

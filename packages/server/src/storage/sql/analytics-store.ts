@@ -1,11 +1,13 @@
-import type { AnalyticsStore, Checkpoint } from '../types.js';
+import type { AnalyticsStore, Checkpoint, RosterRepository } from '../types.js';
 import type { SqlDatabase } from './database.js';
 import { applyMigrations } from './migrate.js';
 import { analyticsMigrations } from './migrations.js';
+import { SqlRoster } from './roster.js';
 
 /** The analytics store (projection) on PostgreSQL or embedded PGlite. */
 export class SqlAnalyticsStore implements AnalyticsStore {
   readonly backend: 'postgres' | 'pglite';
+  readonly roster: RosterRepository;
 
   /** @param ownsDatabase close the database with the store (false when the record store shares it). */
   constructor(
@@ -13,6 +15,7 @@ export class SqlAnalyticsStore implements AnalyticsStore {
     private readonly ownsDatabase = true,
   ) {
     this.backend = db.backend;
+    this.roster = new SqlRoster(db.pool);
   }
 
   async migrate(): Promise<void> {

@@ -1,0 +1,156 @@
+import { createHash } from 'node:crypto';
+import express, { type Express, type NextFunction, type Request, type Response, Router } from 'express';
+import { KairosError } from '../errors.js';
+import type { AppDeps } from '../http/app.js';
+import { canvasConfigHandler } from './canvas.js';
+import { dashboardRouter } from './dashboard.js';
+import type { LtiDeps } from './deps.js';
+import { launchHandler, type MessageHandler } from './launch.js';
+import { loginHandler } from './login.js';
+import { LtiError } from './lti-error.js';
+import { newLtijsProvider } from './ltijs.js';
+import { errorPage } from './pages.js';
+import { ltijsPlugin, startExpiryJob } from './plugin.js';
+import { registerHandler } from './register.js';
+import { PlatformRegistry } from './registry.js';
+import { resourceLinkHandler } from './resource-launch.js';
+import { MAX_TOKEN_AGE_S, PlatformKeys } from './verify.js';
+
+/** Paths under /lti that Kairos serves itself; everything else under /lti goes to ltijs (keyset…). */
+const OWN = new Set(['/login', '/launch', '/register', '/canvas.json', '/deep-link']);
+
+/** The ltijs setup key, derived from the Kairos secret (it seals ltijs' keys and tokens at rest). */
+export const ltijsKey = (secret: string) =>
+  createHash('sha256').update(`kairos-ltijs:${secret}`).digest('hex');
+
+/** Options of the LTI feature (tests). */
+export interface LtiFeatureOptions {
+  /** Set the browser-binding cookie at login (default true). */
+  stateCookie?: boolean;
+  /** Interval of the expiry job, ms. */
+  expiryEveryMs?: number;
+}
+
+/** Renders refused LTI requests as pages (with the reason in the log), never as stack traces. */
+function ltiErrors() {
+  return function ltiErrorPage(error: unknown, _req: Request, res: Response, _next: NextFunction): void {
+    const known = error instanceof KairosError ? error : undefined;
+    const status = known && known.status < 600 ? known.status : 500;
+    const reason = error instanceof LtiError ? error.reason : undefined;
+    if (status >= 500 && !(error instanceof LtiError))
+      res.locals.log?.error({ err: error }, 'LTI request failed');
+    else res.locals.log?.warn({ code: known?.code, reason, status }, 'LTI request refused');
+    const title = error instanceof LtiError ? error.title : 'This launch cannot continue';
+    const message =
+      known && (status < 500 || error instanceof LtiError)
+        ? known.message
+        : 'Kairos hit an unexpected error. Try again; if it persists, give the request id to the Kairos operator.';
+    res
+      .status(status)
+      .type('html')
+      .send(errorPage(title, message, known?.code ?? 'internal_error', res.locals.requestId));
+  };
+}
+
+/**
+ * The LTI 1.3 tool: ltijs mounted at /lti (our record-store plugin, its keyset route and services), Kairos'
+ * own login, launch, dynamic registration and Canvas configuration after the mount, and /dashboard.
+ * See docs/lti/ and the shared ltijs notes for what we took over from ltijs and why.
+ */
+export function createLtiFeature(options: LtiFeatureOptions = {}) {
+  return function ltiFeature(app: Express, appDeps: AppDeps): void {
+    const { stores, config, secret, logger } = appDeps;
+    const keyed = stores.record.keyed;
+    const plugin = ltijsPlugin(keyed);
+    const key = ltijsKey(secret);
+    const lti = newLtijsProvider();
+    lti.setup(
+      key,
+      { plugin },
+      {
+        // Kairos owns login, launch and registration (security gaps of 5.9.9); ltijs keeps routes it cannot reach.
+        appRoute: '/ltijs-launch',
+        loginRoute: '/ltijs-login',
+        dynRegRoute: '/ltijs-register',
+        keysetRoute: '/keys',
+        cors: false,
+        tokenMaxAge: MAX_TOKEN_AGE_S,
+        cookies: { secure: config.publicUrl.startsWith('https:'), sameSite: 'None' },
+        serverAddon: (sub: Express) =>
+          sub.use((_req, res, next) => {
+            // helmet 6 defaults break framed pages and cross-origin assets (shared notes, "Mounting").
+            for (const h of [
+              'Cross-Origin-Embedder-Policy',
+              'Cross-Origin-Opener-Policy',
+              'Cross-Origin-Resource-Policy',
+            ]) {
+              res.removeHeader(h);
+            }
+            next();
+          }),
+      },
+    );
+    lti.onInvalidToken((_req, res) =>
+      res
+        .status(401)
+        .type('html')
+        .send(
+          errorPage(
+            'Not found',
+            'There is nothing at this LTI address; launch Kairos from your course.',
+            'no_ltik',
+            res.locals.requestId,
+          ),
+        ),
+    );
+    // deploy() registers a SIGINT handler that exits the process: Kairos owns shutdown, so it goes.
+    const before = new Set(process.listeners('SIGINT'));
+    void lti.deploy({ serverless: true, silent: true }).then(() => {
+      for (const l of process.listeners('SIGINT')) if (!before.has(l)) process.removeListener('SIGINT', l);
+    });
+
+    const deps: LtiDeps = {
+      config,
+      publicUrl: config.publicUrl,
+      secret,
+      stores,
+      keyed,
+      registry: new PlatformRegistry(keyed, plugin, key),
+      keys: new PlatformKeys(),
+      lti,
+      logger,
+      stateCookie: options.stateCookie ?? true,
+    };
+    app.locals.lti = deps;
+
+    app.use('/lti', (req, res, next) => (OWN.has(req.path) ? next() : lti.app(req, res, next)));
+    const deepLinking: MessageHandler = async () => {
+      throw new LtiError(501, 'not_implemented', 'Deep linking is not available yet.');
+    };
+    const router = Router();
+    router.use(express.urlencoded({ extended: false, limit: '256kb' }));
+    router.all('/login', loginHandler(deps));
+    router.post('/launch', launchHandler(deps, { resourceLink: resourceLinkHandler(deps), deepLinking }));
+    router.get('/register', registerHandler(deps));
+    router.get('/canvas.json', canvasConfigHandler(deps));
+    router.use(ltiErrors());
+    app.use('/lti', router);
+    app.use(dashboardRouter(deps));
+    app.use('/dashboard', ltiErrors());
+
+    const stopExpiry = startExpiryJob(
+      keyed,
+      (err) => logger.warn({ err }, 'expiry job failed'),
+      options.expiryEveryMs,
+    );
+    // Stop background jobs before the stores close (the app has no shutdown hook for features).
+    const close = stores.close.bind(stores);
+    stores.close = async () => {
+      stopExpiry();
+      await close();
+    };
+  };
+}
+
+/** The LTI feature with default options. */
+export const ltiFeature = createLtiFeature();

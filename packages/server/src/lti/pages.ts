@@ -1,0 +1,53 @@
+/** HTML pages of the LTI tool: small, self-contained, readable inside an LMS iframe. */
+
+/** Escapes text for HTML content and attribute values. */
+export const esc = (s: string): string =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** JSON safe to put inside a `<script>` element. */
+export const scriptJson = (value: unknown): string =>
+  JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+
+const STYLE = `body{font:16px/1.5 system-ui,sans-serif;margin:1.5rem;color:#1d2330;max-width:60rem}
+h1{font-size:1.35rem}table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.35rem .6rem;border-bottom:1px solid #dde}
+.muted{color:#5b6475}.error{border-left:4px solid #b3261e;padding-left:1rem}code{background:#f3f4f8;padding:0 .2rem}
+button,.button{font:inherit;padding:.5rem 1rem;border-radius:.4rem;border:1px solid #345;background:#234a8f;color:#fff;cursor:pointer;text-decoration:none}`;
+
+/** A complete page around `body`. */
+export function page(title: string, body: string, lang = 'en'): string {
+  return `<!doctype html><html lang="${esc(lang)}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title>
+<style>${STYLE}</style></head><body>${body}</body></html>`;
+}
+
+/** The error page of a refused launch or registration: what went wrong and what to do. */
+export function errorPage(title: string, message: string, code: string, requestId?: string): string {
+  return page(
+    title,
+    `<main class="error" role="alert"><h1>${esc(title)}</h1><p>${esc(message)}</p>
+<p class="muted">Error <code>${esc(code)}</code>${requestId ? ` · request <code>${esc(requestId)}</code>` : ''}.
+Relaunch from your course; if it keeps failing, give these codes to your LMS administrator
+(docs: docs/lti/moodle.md, docs/lti/canvas.md).</p></main>`,
+  );
+}
+
+/** An auto-submitting form (deep linking return, hand-off to the dashboard). */
+export function formPost(
+  title: string,
+  action: string,
+  fields: Record<string, string>,
+  target?: string,
+): string {
+  const inputs = Object.entries(fields)
+    .map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`)
+    .join('');
+  return page(
+    title,
+    `<form id="kairos-post" method="post" action="${esc(action)}"${target ? ` target="${esc(target)}"` : ''}>${inputs}
+<noscript><button type="submit">Continue</button></noscript></form>
+<script>document.getElementById('kairos-post').submit()</script>`,
+  );
+}
