@@ -3,6 +3,8 @@ import { createApiKey } from '../auth/api-keys.js';
 import type { Principal } from '../auth/principal.js';
 import { KairosError } from '../errors.js';
 import { ConsistencyTracker } from '../lrs/consistency.js';
+import { ltijsKey, ltijsPlugin } from '../lti/plugin.js';
+import { type PlatformInput, type PlatformRegistration, PlatformRegistry } from '../lti/registry.js';
 import type { CredentialRecord, Stores } from '../storage/types.js';
 import { type ImportResult, importBatch } from './import.js';
 
@@ -19,6 +21,12 @@ export interface AdminOperations {
   listKeys(tenantId?: string): Promise<KeyInfo[]>;
   revokeKey(key: string): Promise<boolean>;
   importStatements(tenantId: string, items: unknown[], version: XapiVersion): Promise<ImportResult>;
+  /** Registers an LMS by hand (`kairos platform add`), or adds deployments to its registration. */
+  addPlatform(input: PlatformInput): Promise<PlatformRegistration>;
+  listPlatforms(): Promise<PlatformRegistration[]>;
+  removePlatform(tenantId: string): Promise<PlatformRegistration>;
+  /** Signs with a new tool key; the old public key stays in /lti/keys until what it signed expires. */
+  rotatePlatformKey(tenantId: string): Promise<PlatformRegistration>;
 }
 
 const info = ({ secretHash: _, ...rest }: CredentialRecord): KeyInfo => rest;
@@ -28,8 +36,20 @@ export function localOperations(
   stores: Stores,
   publicUrl: string,
   consistency = new ConsistencyTracker(),
+  secret?: string,
 ): AdminOperations {
+  // Platform keys are sealed with a key derived from the server secret: the same secret must be used here.
+  const registry = () => {
+    if (!secret)
+      throw new KairosError('secret_required', 'platform commands need the server secret (KAIROS_SECRET)');
+    const keyed = stores.record.keyed;
+    return new PlatformRegistry(keyed, ltijsPlugin(keyed), ltijsKey(secret));
+  };
   return {
+    addPlatform: (input) => registry().add(input),
+    listPlatforms: () => registry().list(),
+    removePlatform: (tenantId) => registry().remove(tenantId),
+    rotatePlatformKey: (tenantId) => registry().rotateKey(tenantId),
     async createKey(input) {
       const { record, secret } = await createApiKey(stores.record.credentials, input);
       return { ...info(record), secret };

@@ -30,6 +30,10 @@ export function remoteOperations(channel: AdminChannel): AdminOperations {
     listKeys: (tenantId) => call('GET', `/keys${tenantId ? `?tenant=${encodeURIComponent(tenantId)}` : ''}`),
     revokeKey: async (key) =>
       (await call<{ revoked: boolean }>('DELETE', `/keys/${encodeURIComponent(key)}`)).revoked,
+    addPlatform: (input) => call('POST', '/platforms', input),
+    listPlatforms: () => call('GET', '/platforms'),
+    removePlatform: (tenantId) => call('DELETE', `/platforms/${encodeURIComponent(tenantId)}`),
+    rotatePlatformKey: (tenantId) => call('POST', `/platforms/${encodeURIComponent(tenantId)}/rotate-key`),
     importStatements: (tenantId, statements, version) =>
       call('POST', '/import', { tenantId, statements, version }),
   };

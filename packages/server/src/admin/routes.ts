@@ -40,6 +40,18 @@ export function adminRouter(options: {
   router.delete('/keys/:key', async (req, res) => {
     res.json({ revoked: await options.operations.revokeKey(req.params.key!) });
   });
+  router.post('/platforms', async (req, res) => {
+    res.status(201).json(await options.operations.addPlatform(req.body));
+  });
+  router.get('/platforms', async (_req, res) => {
+    res.json(await options.operations.listPlatforms());
+  });
+  router.delete('/platforms/:tenant', async (req, res) => {
+    res.json(await options.operations.removePlatform(req.params.tenant!));
+  });
+  router.post('/platforms/:tenant/rotate-key', async (req, res) => {
+    res.json(await options.operations.rotatePlatformKey(req.params.tenant!));
+  });
   router.post('/import', async (req, res) => {
     const { tenantId, statements, version } = req.body as {
       tenantId?: string;

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response, Router } from 'express';
 import { KairosError } from '../errors.js';
 import type { AppDeps } from '../http/app.js';
@@ -10,7 +9,7 @@ import { loginHandler } from './login.js';
 import { LtiError } from './lti-error.js';
 import { newLtijsProvider } from './ltijs.js';
 import { errorPage } from './pages.js';
-import { ltijsPlugin, startExpiryJob } from './plugin.js';
+import { ltijsKey, ltijsPlugin, startExpiryJob } from './plugin.js';
 import { registerHandler } from './register.js';
 import { PlatformRegistry } from './registry.js';
 import { resourceLinkHandler } from './resource-launch.js';
@@ -18,10 +17,6 @@ import { MAX_TOKEN_AGE_S, PlatformKeys } from './verify.js';
 
 /** Paths under /lti that Kairos serves itself; everything else under /lti goes to ltijs (keyset…). */
 const OWN = new Set(['/login', '/launch', '/register', '/canvas.json', '/deep-link']);
-
-/** The ltijs setup key, derived from the Kairos secret (it seals ltijs' keys and tokens at rest). */
-export const ltijsKey = (secret: string) =>
-  createHash('sha256').update(`kairos-ltijs:${secret}`).digest('hex');
 
 /** Options of the LTI feature (tests). */
 export interface LtiFeatureOptions {

@@ -14,6 +14,10 @@ export const LTIJS_EXPIRY_S: Record<string, number> = {
 
 const PREFIX = 'ltijs:';
 
+/** The ltijs setup key, derived from the Kairos secret (it seals ltijs' keys and tokens at rest). */
+export const ltijsKey = (secret: string): string =>
+  createHash('sha256').update(`kairos-ltijs:${secret}`).digest('hex');
+
 interface Sealed {
   iv: string;
   tag: string;
