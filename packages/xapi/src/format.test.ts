@@ -14,7 +14,7 @@ describe('formatStatement', () => {
     );
     expect(s.actor).toEqual({ objectType: 'Agent', mbox: 'mailto:ann@x.org' });
     expect(s.verb).toEqual({ id: 'http://adlnet.gov/expapi/verbs/answered' });
-    expect(s.object).toEqual({ objectType: 'Activity', id: 'https://course.example.edu/quiz/1/q/3' });
+    expect(s.object).toEqual({ id: 'https://course.example.edu/quiz/1/q/3' });
     expect(s.result).toEqual(kairosAnswered.result);
     expect(s.context!.contextActivities!.parent).toEqual([{ id: 'https://course.example.edu/quiz/1' }]);
   });

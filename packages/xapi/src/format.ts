@@ -100,7 +100,8 @@ const idsFormatter: Formatter = {
     return out as T;
   },
   verb: (v) => ({ id: v.id }),
-  activity: (a) => (a.objectType ? { objectType: a.objectType, id: a.id } : { id: a.id }),
+  // xAPI: with format=ids an Activity is its id alone (the conformance suite checks for one key)
+  activity: (a) => ({ id: a.id }),
 };
 
 function canonicalFormatter(languages: string[]): Formatter {

@@ -48,6 +48,9 @@ const schema = z.object({
     .min(0, 'must be 0 (off) or a positive number of requests per minute')
     .default(0),
   KAIROS_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  KAIROS_XAPI_DEFAULT_VERSION: z
+    .enum(['2.0.0', '1.0.3'], { message: 'must be 2.0.0 or 1.0.3' })
+    .default('2.0.0'),
   KAIROS_REGISTRATION: z
     .enum(['open', 'token', 'closed'], { message: 'must be open, token or closed' })
     .default('open'),
@@ -76,6 +79,8 @@ export interface KairosConfig {
   /** Requests per minute per credential; 0 disables rate limiting. */
   rateLimitPerMinute: number;
   shutdownTimeoutMs: number;
+  /** xAPI version a response names when the request's version header is missing or unsupported. */
+  xapiDefaultVersion: '2.0.0' | '1.0.3';
   /** Who may register an LMS through LTI dynamic registration: anyone, holders of the token, or nobody. */
   registration: 'open' | 'token' | 'closed';
   /** Token a registration URL must carry (`/lti/register?token=…`) when `registration` is `token`. */
@@ -144,6 +149,7 @@ export function loadConfig(
     bodyLimit: v.KAIROS_BODY_LIMIT,
     rateLimitPerMinute: v.KAIROS_RATE_LIMIT,
     shutdownTimeoutMs: v.KAIROS_SHUTDOWN_TIMEOUT_MS,
+    xapiDefaultVersion: v.KAIROS_XAPI_DEFAULT_VERSION,
     registration: v.KAIROS_REGISTRATION,
     registrationToken: v.KAIROS_REGISTRATION_TOKEN,
     ltiNames: v.KAIROS_LTI_NAMES === 'on',

@@ -2,6 +2,7 @@ import express, { type Express, Router } from 'express';
 import { authenticate } from '../auth/authenticate.js';
 import type { AppDeps } from '../http/app.js';
 import { about } from './about.js';
+import { alternateRequestSyntax } from './alternate-syntax.js';
 import { beaconRouter } from './beacon.js';
 import { ConsistencyTracker } from './consistency.js';
 import { xapiCors } from './cors.js';
@@ -24,7 +25,8 @@ export function lrsFeature(app: Express, deps: AppDeps): void {
   xapi.use(xapiCors());
   xapi.get('/about', about);
   xapi.use(beaconRouter({ ...statementDeps, publicUrl: config.publicUrl, bodyLimit: config.bodyLimit }));
-  xapi.use(xapiVersion({ defaultVersion: '2.0.0' }));
+  xapi.use(alternateRequestSyntax({ bodyLimit: config.bodyLimit }));
+  xapi.use(xapiVersion({ defaultVersion: config.xapiDefaultVersion }));
   xapi.use(
     authenticate({
       credentials: stores.record.credentials,

@@ -50,7 +50,7 @@ for (const [backend, open] of recordStoreFactories) {
       return fetch(`${app.url}/xapi/statements`, {
         method: 'POST',
         headers: { authorization: auth, 'x-experience-api-version': '2.0.0', 'content-type': contentType },
-        body,
+        body: new Uint8Array(body),
       });
     };
     const json = (s: unknown) => ({

@@ -5,6 +5,7 @@ import {
   matchKeys,
   type Statement,
   statementSignature,
+  toUtcTimestamp,
   type XapiVersion,
 } from '@kairos/xapi';
 import type { StatementRecord } from '../../storage/types.js';
@@ -56,7 +57,13 @@ export function prepareStatement(
   const statement: Statement = {
     ...input,
     id,
-    timestamp: input.timestamp ?? stored,
+    // 2.0 (IEEE 9274.1.1): timestamps are stored in UTC
+    timestamp:
+      input.timestamp === undefined
+        ? stored
+        : ctx.version === '2.0.0'
+          ? toUtcTimestamp(input.timestamp)
+          : input.timestamp,
     stored,
     authority: ctx.authority,
     version: input.version ?? (ctx.version === '2.0.0' ? '2.0.0' : '1.0.0'),
@@ -73,7 +80,8 @@ export function prepareStatement(
     signature: signatureHash(input),
     terms: [...termsOf(statement), filterTerm.authority(agentKey(ctx.authority)!)],
     actorKey: agentKey(input.actor),
-    refTarget: isRef && !voiding ? object.id!.toLowerCase() : undefined,
+    // voiding statements follow the StatementRef filter rule too (they reference their target)
+    refTarget: isRef ? object.id!.toLowerCase() : undefined,
     voidingTarget: voiding ? object.id!.toLowerCase() : undefined,
     voided: false,
   };

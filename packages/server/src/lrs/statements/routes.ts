@@ -58,6 +58,22 @@ async function readBody(req: Request, version: XapiVersion, single: boolean) {
   return { statements, attachments: [] };
 }
 
+/** xAPI 2.0: a batch that uses one id twice is a 400 (even with identical content). */
+function rejectRepeatedIds(statements: Statement[]): void {
+  const seen = new Set<string>();
+  statements.forEach((s, i) => {
+    const id = s.id?.toLowerCase();
+    if (id === undefined) return;
+    if (seen.has(id))
+      throw new HttpError(
+        400,
+        'duplicate_id_in_batch',
+        `statement[${i}].id: ${id} appears more than once in the batch`,
+      );
+    seen.add(id);
+  });
+}
+
 function consistencyHeaders(res: Response, deps: StatementsDeps): void {
   res.setHeader('X-Experience-API-Consistent-Through', deps.consistency.consistentThrough().toISOString());
 }
@@ -94,14 +110,11 @@ export function statementsRouter(deps: StatementsDeps): Router {
 
   router.post('/statements', async (req, res) => {
     if (Object.keys(req.query).length > 0) {
-      throw new HttpError(
-        400,
-        'invalid_query',
-        'POST /statements takes no query parameters (alternate request syntax is not supported)',
-      );
+      throw new HttpError(400, 'invalid_query', 'POST /statements takes no query parameters');
     }
     const { statements, attachments } = await readBody(req, res.locals.xapiVersion, false);
     if (statements.length === 0) throw new HttpError(400, 'empty_batch', 'send at least one statement');
+    rejectRepeatedIds(statements);
     const result = await writeStatements(
       deps,
       res.locals.principal,

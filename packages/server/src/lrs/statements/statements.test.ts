@@ -142,11 +142,14 @@ for (const [backend, open] of recordStoreFactories) {
         verb: { id: 'http://adlnet.gov/expapi/verbs/voided', display: { en: 'voided' } },
         object: { objectType: 'StatementRef', id: target },
       });
-      expect((await post(voiding)).status).toBe(200);
+      const posted = await post(voiding);
+      expect(posted.status).toBe(200);
+      const [voidingId] = (await posted.json()) as string[];
       expect((await call(`/xapi/statements?statementId=${target}`)).status).toBe(404);
       expect((await getJson(`/xapi/statements?voidedStatementId=${target}`)).body.id).toBe(target);
+      // the voided target leaves the results; the voiding statement matches through it (StatementRef rule)
       const q = await getJson(`/xapi/statements?activity=${encodeURIComponent(activity)}`);
-      expect(q.body.statements).toEqual([]);
+      expect(q.body.statements.map((s: { id: string }) => s.id)).toEqual([voidingId]);
     });
 
     it('filters by agent, verb, activity, registration and time, and pages with more', async () => {
@@ -313,6 +316,65 @@ for (const [backend, open] of recordStoreFactories) {
         body: JSON.stringify({ token: 'nope', statements: [s] }),
       });
       expect(bad.status).toBe(401);
+    });
+    it('rejects a batch that repeats an id, even with identical content', async () => {
+      const s = statement({ id: randomUUID() });
+      const res = await post([s, s]);
+      expect(res.status).toBe(400);
+      expect((await res.json()).message).toMatch(/statement\[1\]\.id: .* appears more than once/);
+    });
+
+    it('stores 2.0 timestamps in UTC', async () => {
+      const s = statement({ id: randomUUID(), timestamp: '2023-05-04T12:00:00-05:00' });
+      await post(s);
+      const { body } = await getJson(`/xapi/statements?statementId=${s.id}`);
+      expect(body.timestamp).toBe('2023-05-04T17:00:00.000Z');
+    });
+
+    it('lets voiding statements match through the statement they void', async () => {
+      const verb = `https://verbs.example/v-${randomUUID()}`;
+      const [target] = (await (await post(statement({ verb: { id: verb } }))).json()) as string[];
+      const [voiding] = (await (
+        await post(
+          statement({
+            verb: { id: 'http://adlnet.gov/expapi/verbs/voided' },
+            object: { objectType: 'StatementRef', id: target },
+          }),
+        )
+      ).json()) as string[];
+      const q = await getJson(`/xapi/statements?verb=${encodeURIComponent(verb)}`);
+      expect(q.body.statements.map((x: { id: string }) => x.id)).toEqual([voiding]);
+    });
+
+    it('supports the 1.0.3 alternate request syntax and refuses it in 2.0', async () => {
+      const id = randomUUID();
+      const form = (version: string) =>
+        new URLSearchParams({
+          statementId: id,
+          content: JSON.stringify(statement()),
+          Authorization: auth,
+          'X-Experience-API-Version': version,
+          'Content-Type': 'application/json',
+        });
+      const alt = (body: URLSearchParams) =>
+        fetch(`${app.url}/xapi/statements?method=PUT`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body,
+        });
+      expect((await alt(form('2.0.0'))).status).toBe(400);
+      expect((await alt(form('1.0.3'))).status).toBe(204);
+      const get = await fetch(`${app.url}/xapi/statements?method=GET`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          statementId: id,
+          Authorization: auth,
+          'X-Experience-API-Version': '1.0.3',
+        }),
+      });
+      expect(get.status).toBe(200);
+      expect(((await get.json()) as { id: string }).id).toBe(id);
     });
   });
 }

@@ -56,13 +56,33 @@ export class SqlStatements implements StatementRepository {
   }
 
   private insertInTransaction(tenantId: string, records: StatementRecord[]): Promise<InsertOutcome> {
+    const termKeys: string[] = [];
+    const terms: string[] = [];
+    for (const r of records) {
+      for (const t of new Set(r.terms)) {
+        termKeys.push(r.key);
+        terms.push(t);
+      }
+    }
     return inTransaction(this.pool, async (client) => {
-      const res = await client.query<{ id: string }>(
-        `INSERT INTO statements (tenant_id, ${columns})
-         SELECT $1, k, i, s, b, g, a, r, v, false
-         FROM unnest($2::uuid[], $3::uuid[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::uuid[], $9::uuid[])
-           AS t(k, i, s, b, g, a, r, v)
-         ON CONFLICT DO NOTHING RETURNING id`,
+      // One round trip for the common case: insert the statements, index the ones inserted, and tell
+      // whether a stored statement already voids or references one of them (then the slow path runs).
+      const res = await client.query<{ id: string; pending: boolean }>(
+        `WITH ins AS (
+           INSERT INTO statements (tenant_id, ${columns})
+           SELECT $1, k, i, s, b, g, a, r, v, false
+           FROM unnest($2::uuid[], $3::uuid[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::uuid[], $9::uuid[])
+             AS t(k, i, s, b, g, a, r, v)
+           ON CONFLICT DO NOTHING RETURNING key, id
+         ), terms AS (
+           INSERT INTO statement_terms (tenant_id, term, key)
+           SELECT $1, x.t, x.k FROM unnest($10::text[], $11::uuid[]) AS x(t, k) JOIN ins ON ins.key = x.k
+           ON CONFLICT DO NOTHING
+         )
+         SELECT ins.id, EXISTS (
+           SELECT 1 FROM statements p WHERE p.tenant_id = $1
+             AND (p.voiding_target = ANY($3::uuid[]) OR p.ref_target = ANY($3::uuid[]))
+         ) AS pending FROM ins`,
         [
           tenantId,
           records.map((r) => r.key),
@@ -73,6 +93,8 @@ export class SqlStatements implements StatementRepository {
           records.map((r) => r.actorKey ?? null),
           records.map((r) => r.refTarget ?? null),
           records.map((r) => r.voidingTarget ?? null),
+          terms,
+          termKeys,
         ],
       );
       const insertedIds = new Set(res.rows.map((r) => r.id));
@@ -89,25 +111,15 @@ export class SqlStatements implements StatementRepository {
         if (conflicts.length > 0) throw new Conflicts(conflicts);
         duplicates.push(...others.map((r) => r.id));
       }
-      if (inserted.length > 0) await this.index(client, tenantId, inserted);
+      const pending = res.rows.some((r) => r.pending);
+      if (pending || inserted.some((r) => r.voidingTarget || r.refTarget))
+        await this.link(client, tenantId, inserted);
       return { ok: true, inserted: inserted.map((r) => r.id), duplicates };
     });
   }
 
-  private async index(client: SqlClient, tenantId: string, inserted: StatementRecord[]): Promise<void> {
-    const keys: string[] = [];
-    const terms: string[] = [];
-    for (const r of inserted) {
-      for (const t of new Set(r.terms)) {
-        keys.push(r.key);
-        terms.push(t);
-      }
-    }
-    await client.query(
-      `INSERT INTO statement_terms (tenant_id, term, key)
-       SELECT $1, t, k FROM unnest($2::text[], $3::uuid[]) AS x(t, k) ON CONFLICT DO NOTHING`,
-      [tenantId, terms, keys],
-    );
+  /** Voiding and StatementRef bookkeeping, for batches that void, reference, or are referenced. */
+  private async link(client: SqlClient, tenantId: string, inserted: StatementRecord[]): Promise<void> {
     const voidTargets = inserted.filter((r) => r.voidingTarget).map((r) => r.voidingTarget!);
     if (voidTargets.length > 0) {
       await client.query(
@@ -116,13 +128,12 @@ export class SqlStatements implements StatementRepository {
         [tenantId, voidTargets],
       );
     }
-    const newKeys = inserted.map((r) => r.key);
     // A voiding statement may have arrived before its target.
     await client.query(
       `UPDATE statements s SET voided = true
        WHERE s.tenant_id = $1 AND s.key = ANY($2::uuid[]) AND s.voiding_target IS NULL
          AND EXISTS (SELECT 1 FROM statements v WHERE v.tenant_id = $1 AND v.voiding_target = s.id)`,
-      [tenantId, newKeys],
+      [tenantId, inserted.map((r) => r.key)],
     );
     await this.inheritReferencedTerms(client, tenantId, inserted);
   }
