@@ -2,6 +2,7 @@ import express, { type Request, type Response, Router } from 'express';
 import { verifyToken } from '../auth/tokens.js';
 import { HttpError } from '../errors.js';
 import type { RosterMember, StatementRecord } from '../storage/types.js';
+import type { ScoreJob, ScoreQueue } from './ags-queue.js';
 import type { LtiDeps } from './deps.js';
 import { courseIri } from './iris.js';
 import { esc, page, scriptJson } from './pages.js';
@@ -23,6 +24,11 @@ export interface DashboardRow {
 export interface DashboardView {
   context: { id: string; title?: string; label?: string; iri: string; rosterSyncedAt?: string };
   rows: DashboardRow[];
+  /** Grade passback of this context: sent, queued and failing score posts. */
+  grades: Pick<
+    ScoreJob,
+    'resourceLinkId' | 'status' | 'attempts' | 'lastError' | 'nextAttemptAt' | 'sentAt' | 'score'
+  >[];
 }
 
 /** The statement fields the view reads. */
@@ -45,6 +51,7 @@ export async function dashboardView(
   deps: LtiDeps,
   tenantId: string,
   contextId: string,
+  queue?: ScoreQueue,
 ): Promise<DashboardView> {
   const roster = deps.stores.analytics.roster;
   const iri = courseIri(deps.publicUrl, tenantId, contextId);
@@ -97,6 +104,15 @@ export async function dashboardView(
       rosterSyncedAt: context.rosterSyncedAt,
     },
     rows,
+    grades: ((await queue?.ofContext(tenantId, contextId)) ?? []).map((j) => ({
+      resourceLinkId: j.resourceLinkId,
+      status: j.status,
+      attempts: j.attempts,
+      lastError: j.lastError,
+      nextAttemptAt: j.nextAttemptAt,
+      sentAt: j.sentAt,
+      score: j.score,
+    })),
   };
 }
 
@@ -105,6 +121,22 @@ function score(s: DashboardRow['lastScore']): string {
   if (s.raw !== undefined && s.max !== undefined) return `${s.raw} / ${s.max}`;
   if (s.scaled !== undefined) return `${Math.round(s.scaled * 100)} %`;
   return String(s.raw ?? '—');
+}
+
+function grades(view: DashboardView): string {
+  if (view.grades.length === 0) return '';
+  const name = (id: string) => view.rows.find((r) => r.userId === id)?.name ?? id;
+  const failing = view.grades.filter((g) => g.status === 'retrying').length;
+  const rows = view.grades
+    .map(
+      (
+        g,
+      ) => `<tr class="grade-${g.status}"><td>${esc(name(g.score.userId))}</td><td>${g.score.scoreGiven ?? '—'} / ${g.score.scoreMaximum ?? '—'}</td>
+<td>${esc(g.status)}${g.status === 'retrying' ? ` (attempt ${g.attempts}, next ${esc(g.nextAttemptAt)})<br><span class="muted">${esc(g.lastError ?? '')}</span>` : ''}</td></tr>`,
+    )
+    .join('');
+  return `<h2>Grade book</h2>${failing ? `<p role="status">${failing} score(s) could not reach the grade book yet; Kairos keeps retrying.</p>` : ''}
+<table><thead><tr><th scope="col">Learner</th><th scope="col">Score</th><th scope="col">Status</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function render(view: DashboardView, token: string): string {
@@ -125,7 +157,7 @@ function render(view: DashboardView, token: string): string {
     `<main><h1>${esc(view.context.title ?? view.context.id)}</h1>
 <p class="muted">${learners.length} learners · ${notStarted} never started${view.context.rosterSyncedAt ? ` · roster synced ${esc(view.context.rosterSyncedAt)}` : ' · roster not synced yet (names appear as learners launch)'}</p>
 <table><thead><tr><th scope="col">Learner</th><th scope="col">Launched</th><th scope="col">Latest statement</th><th scope="col">Latest score</th><th scope="col">Statements</th></tr></thead>
-<tbody>${rows || '<tr><td colspan="5">No learner yet.</td></tr>'}</tbody></table></main>
+<tbody>${rows || '<tr><td colspan="5">No learner yet.</td></tr>'}</tbody></table>${grades(view)}</main>
 <script type="application/json" id="kairos-dashboard">${scriptJson({ endpoint: '/api/v1', token, context: view.context })}</script>`,
   );
 }
@@ -134,7 +166,7 @@ function render(view: DashboardView, token: string): string {
  * `/dashboard`: the instructor's view of one context, opened by the launch (form POST of the minted token)
  * or with `Authorization: Bearer`. HTML for browsers, JSON for `Accept: application/json`.
  */
-export function dashboardRouter(deps: LtiDeps): Router {
+export function dashboardRouter(deps: LtiDeps, queue?: ScoreQueue): Router {
   const router = Router();
   router.use('/dashboard', express.urlencoded({ extended: false, limit: '16kb' }));
   const handle = async (req: Request, res: Response) => {
@@ -151,7 +183,7 @@ export function dashboardRouter(deps: LtiDeps): Router {
         'the dashboard needs an instructor launch token for a course',
       );
     }
-    const view = await dashboardView(deps, claims.tenantId, claims.contextId);
+    const view = await dashboardView(deps, claims.tenantId, claims.contextId, queue);
     res.setHeader('Cache-Control', 'no-store');
     if (req.accepts(['html', 'json']) === 'json') return void res.json(view);
     res.type('html').send(render(view, token));

@@ -1,6 +1,7 @@
 import express, { type Express, type NextFunction, type Request, type Response, Router } from 'express';
 import { KairosError } from '../errors.js';
 import type { AppDeps } from '../http/app.js';
+import { gradePassback } from './ags.js';
 import { canvasConfigHandler } from './canvas.js';
 import { dashboardRouter } from './dashboard.js';
 import type { LtiDeps } from './deps.js';
@@ -8,6 +9,7 @@ import { launchHandler, type MessageHandler } from './launch.js';
 import { loginHandler } from './login.js';
 import { LtiError } from './lti-error.js';
 import { newLtijsProvider } from './ltijs.js';
+import { rosterSyncer } from './nrps.js';
 import { errorPage } from './pages.js';
 import { ltijsKey, ltijsPlugin, startExpiryJob } from './plugin.js';
 import { registerHandler } from './register.js';
@@ -24,6 +26,16 @@ export interface LtiFeatureOptions {
   stateCookie?: boolean;
   /** Interval of the expiry job, ms. */
   expiryEveryMs?: number;
+  /** Interval of grade passback passes (scan statements, post due scores), ms. */
+  agsEveryMs?: number;
+  /** Minimum time between two background roster syncs of one context, ms. */
+  rosterMinIntervalMs?: number;
+}
+
+/** Background jobs of the LTI feature (tests drive them). */
+export interface LtiJobs {
+  roster: ReturnType<typeof rosterSyncer>;
+  grades: ReturnType<typeof gradePassback>;
 }
 
 /** Renders refused LTI requests as pages (with the reason in the log), never as stack traces. */
@@ -117,6 +129,11 @@ export function createLtiFeature(options: LtiFeatureOptions = {}) {
       stateCookie: options.stateCookie ?? true,
     };
     app.locals.lti = deps;
+    const jobs: LtiJobs = {
+      roster: rosterSyncer(deps, options.rosterMinIntervalMs),
+      grades: gradePassback(deps, { everyMs: options.agsEveryMs }),
+    };
+    app.locals.ltiJobs = jobs;
 
     app.use('/lti', (req, res, next) => (OWN.has(req.path) ? next() : lti.app(req, res, next)));
     const deepLinking: MessageHandler = async () => {
@@ -125,12 +142,18 @@ export function createLtiFeature(options: LtiFeatureOptions = {}) {
     const router = Router();
     router.use(express.urlencoded({ extended: false, limit: '256kb' }));
     router.all('/login', loginHandler(deps));
-    router.post('/launch', launchHandler(deps, { resourceLink: resourceLinkHandler(deps), deepLinking }));
+    router.post(
+      '/launch',
+      launchHandler(deps, {
+        resourceLink: resourceLinkHandler(deps, (l) => jobs.roster.request(l.tenantId, l.context.id)),
+        deepLinking,
+      }),
+    );
     router.get('/register', registerHandler(deps));
     router.get('/canvas.json', canvasConfigHandler(deps));
     router.use(ltiErrors());
     app.use('/lti', router);
-    app.use(dashboardRouter(deps));
+    app.use(dashboardRouter(deps, jobs.grades.queue));
     app.use('/dashboard', ltiErrors());
 
     const stopExpiry = startExpiryJob(
@@ -139,9 +162,12 @@ export function createLtiFeature(options: LtiFeatureOptions = {}) {
       options.expiryEveryMs,
     );
     // Stop background jobs before the stores close (the app has no shutdown hook for features).
+    jobs.grades.start();
     const close = stores.close.bind(stores);
     stores.close = async () => {
       stopExpiry();
+      await jobs.grades.stop();
+      await jobs.roster.idle();
       await close();
     };
   };

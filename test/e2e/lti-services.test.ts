@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../../packages/server/src/auth/api-keys.js';
+import type { LtiJobs } from '../../packages/server/src/lti/index.js';
+import { createTestPlatform, type TestPlatform, type ToolRegistration } from '../lti-platform/index.js';
+import {
+  bootstrapOf,
+  formOf,
+  type LtiKairos,
+  launchOverHttp,
+  registerByHand,
+  startLtiKairos,
+} from '../lti-platform/kairos.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('LTI services: NRPS roster sync and AGS grade passback', () => {
+  let lms: TestPlatform;
+  let kairos: LtiKairos;
+  let tool: ToolRegistration;
+  let jobs: LtiJobs;
+  let tenantId: string;
+  beforeAll(async () => {
+    lms = await createTestPlatform({ failScores: 2 });
+    await lms.start();
+    kairos = await startLtiKairos({ lti: { agsEveryMs: 3_600_000 } });
+    jobs = (kairos.server.listeners('request')[0] as { locals: { ltiJobs: LtiJobs } }).locals.ltiJobs;
+    tool = await registerByHand(lms, kairos);
+    tenantId = (await kairos.lti.registry.find(lms.issuer, tool.clientId))!.tenantId;
+    lms.addLineItem({ label: 'Fractions quiz', scoreMaximum: 10, resourceLinkId: 'link-graded' });
+  });
+  afterAll(async () => {
+    await kairos?.close();
+    await lms?.close();
+  });
+
+  const dashboard = async (token: string) =>
+    (await (
+      await fetch(`${kairos.url}/dashboard`, {
+        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+      })
+    ).json()) as {
+      rows: { userId: string; started: boolean; status: string; name?: string }[];
+      grades: { status: string; attempts: number; lastError?: string; score: { userId: string } }[];
+    };
+  const instructorToken = async () => {
+    const launched = await launchOverHttp(
+      lms.loginUrl({ user: lms.users.instructor, course: lms.course, resourceLink: { id: 'link-graded' } }),
+    );
+    return formOf(launched.html).fields.token!;
+  };
+
+  it('an instructor launch syncs the whole roster (every NRPS page): who never started is known', async () => {
+    const token = await instructorToken();
+    await jobs.roster.idle();
+    const view = await dashboard(token);
+    const grace = view.rows.find((r) => r.userId === lms.users.neverStarted.id);
+    expect(grace).toMatchObject({ started: false, status: 'active', name: 'Grace Hopper' });
+    expect(view.rows).toHaveLength(lms.course.members.length);
+    const page = await fetch(`${kairos.url}/dashboard`, {
+      method: 'POST',
+      body: new URLSearchParams({ token }),
+    });
+    expect(await page.text()).toMatch(/never started/);
+  });
+
+  it('a passed graded activity posts its score; failures are visible and retried, never lost', async () => {
+    const boot = bootstrapOf(
+      (
+        await launchOverHttp(
+          lms.loginUrl({
+            user: lms.users.learner,
+            course: lms.course,
+            resourceLink: { id: 'link-graded', title: 'Quiz' },
+          }),
+        )
+      ).html,
+    );
+    const statement = {
+      actor: boot.actor,
+      verb: { id: 'http://adlnet.gov/expapi/verbs/passed' },
+      object: { id: `${boot.context.parent.id}/quiz` },
+      result: { score: { raw: 7, max: 10, scaled: 0.7 }, success: true },
+      context: {
+        registration: boot.context.registration,
+        contextActivities: { parent: [boot.context.parent] },
+      },
+      timestamp: new Date().toISOString(),
+    };
+    const post = (auth: string, body: unknown) =>
+      fetch(`${boot.endpoint}/statements`, {
+        method: 'POST',
+        headers: {
+          authorization: auth,
+          'content-type': 'application/json',
+          'x-experience-api-version': '1.0.3',
+        },
+        body: JSON.stringify(body),
+      });
+    expect((await post(`Bearer ${boot.token}`, statement)).status).toBe(200);
+    // an instructor "passing" (written by a server key) gets no grade
+    const { record, secret } = await createApiKey(kairos.stores.record.credentials, {
+      tenantId,
+      name: 't',
+      scopes: ['all'],
+    });
+    const basic = `Basic ${Buffer.from(`${record.key}:${secret}`).toString('base64')}`;
+    const teacher = {
+      ...statement,
+      actor: { objectType: 'Agent', account: { homePage: lms.issuer, name: lms.users.instructor.id } },
+    };
+    expect((await post(basic, teacher)).status).toBe(200);
+    await sleep(1600); // the watcher leaves just-written statements for the next pass
+
+    await jobs.grades.tick(); // first post: the platform answers 503
+    const token = await instructorToken();
+    let view = await dashboard(token);
+    expect(view.grades).toHaveLength(1);
+    expect(view.grades[0]).toMatchObject({
+      status: 'retrying',
+      attempts: 1,
+      score: { userId: lms.users.learner.id },
+    });
+    expect(view.grades[0]!.lastError).toMatch(/503/);
+    const html = await (
+      await fetch(`${kairos.url}/dashboard`, { method: 'POST', body: new URLSearchParams({ token }) })
+    ).text();
+    expect(html).toMatch(/could not reach the grade book yet/);
+
+    for (let i = 0; i < 2; i++) {
+      await jobs.grades.queue.retryNow(tenantId, lms.course.id);
+      await jobs.grades.tick();
+    }
+    expect(lms.scores).toHaveLength(1);
+    const [sent] = lms.scores;
+    expect(sent!.body).toMatchObject({
+      userId: lms.users.learner.id,
+      scoreGiven: 7,
+      scoreMaximum: 10,
+      activityProgress: 'Completed',
+      gradingProgress: 'FullyGraded',
+    });
+    expect(Number.isNaN(Date.parse(String(sent!.body.timestamp)))).toBe(false);
+    expect(sent!.userAgent).toMatch(/\S/);
+    view = await dashboard(token);
+    expect(view.grades[0]).toMatchObject({ status: 'sent', attempts: 3 });
+  });
+});
