@@ -23,7 +23,7 @@ describe('LTI services: NRPS roster sync and AGS grade passback', () => {
     lms = await createTestPlatform({ failScores: 2 });
     await lms.start();
     kairos = await startLtiKairos({ lti: { agsEveryMs: 3_600_000 } });
-    jobs = (kairos.server.listeners('request')[0] as { locals: { ltiJobs: LtiJobs } }).locals.ltiJobs;
+    jobs = kairos.jobs;
     tool = await registerByHand(lms, kairos);
     tenantId = (await kairos.lti.registry.find(lms.issuer, tool.clientId))!.tenantId;
     lms.addLineItem({ label: 'Fractions quiz', scoreMaximum: 10, resourceLinkId: 'link-graded' });

@@ -5,7 +5,12 @@ import { features } from '../../packages/server/src/features.js';
 import { createApp } from '../../packages/server/src/http/app.js';
 import { createLogger } from '../../packages/server/src/logger.js';
 import type { LtiDeps } from '../../packages/server/src/lti/deps.js';
-import { createLtiFeature, type LtiFeatureOptions, ltiFeature } from '../../packages/server/src/lti/index.js';
+import {
+  createLtiFeature,
+  type LtiFeatureOptions,
+  type LtiJobs,
+  ltiFeature,
+} from '../../packages/server/src/lti/index.js';
 import { MemoryCache } from '../../packages/server/src/storage/cache/memory.js';
 import { SqlAnalyticsStore } from '../../packages/server/src/storage/sql/analytics-store.js';
 import { openPglite } from '../../packages/server/src/storage/sql/database.js';
@@ -18,6 +23,8 @@ export interface LtiKairos {
   url: string;
   stores: Stores;
   lti: LtiDeps;
+  /** Roster sync and grade passback jobs (tests drive them). */
+  jobs: LtiJobs;
   server: Server;
   close(): Promise<void>;
 }
@@ -67,6 +74,7 @@ export async function startLtiKairos(
     url,
     stores,
     lti: app.locals.lti as LtiDeps,
+    jobs: app.locals.ltiJobs as LtiJobs,
     server,
     async close() {
       server.closeAllConnections();
