@@ -4,8 +4,9 @@ import type { AppDeps } from '../http/app.js';
 import { gradePassback } from './ags.js';
 import { canvasConfigHandler } from './canvas.js';
 import { dashboardRouter } from './dashboard.js';
+import { deepLinkingHandler, deepLinkResponseHandler } from './deep-linking.js';
 import type { LtiDeps } from './deps.js';
-import { launchHandler, type MessageHandler } from './launch.js';
+import { launchHandler } from './launch.js';
 import { loginHandler } from './login.js';
 import { LtiError } from './lti-error.js';
 import { newLtijsProvider } from './ltijs.js';
@@ -136,9 +137,6 @@ export function createLtiFeature(options: LtiFeatureOptions = {}) {
     app.locals.ltiJobs = jobs;
 
     app.use('/lti', (req, res, next) => (OWN.has(req.path) ? next() : lti.app(req, res, next)));
-    const deepLinking: MessageHandler = async () => {
-      throw new LtiError(501, 'not_implemented', 'Deep linking is not available yet.');
-    };
     const router = Router();
     router.use(express.urlencoded({ extended: false, limit: '256kb' }));
     router.all('/login', loginHandler(deps));
@@ -146,11 +144,12 @@ export function createLtiFeature(options: LtiFeatureOptions = {}) {
       '/launch',
       launchHandler(deps, {
         resourceLink: resourceLinkHandler(deps, (l) => jobs.roster.request(l.tenantId, l.context.id)),
-        deepLinking,
+        deepLinking: deepLinkingHandler(deps),
       }),
     );
     router.get('/register', registerHandler(deps));
     router.get('/canvas.json', canvasConfigHandler(deps));
+    router.post('/deep-link', deepLinkResponseHandler(deps));
     router.use(ltiErrors());
     app.use('/lti', router);
     app.use(dashboardRouter(deps, jobs.grades.queue));
