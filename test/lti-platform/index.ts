@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import { launchClaims } from './claims.js';
@@ -27,6 +28,8 @@ export interface TestPlatformOptions {
   publicHost?: string;
   /** Answer the first N score posts with 503 (retry tests). */
   failScores?: number;
+  /** Serve HTTPS with this key and certificate (browser tests: Secure, Partitioned cookies). */
+  tls?: { key: string; cert: string };
 }
 
 /** A running (or startable) LTI 1.3 test platform. */
@@ -116,10 +119,11 @@ export async function createTestPlatform(options: TestPlatformOptions = {}): Pro
     registrationTokens: new Set(),
     pending: new Map(),
     async start(port = 0) {
-      server = platform.app.listen(port, '127.0.0.1');
+      server = options.tls ? createHttpsServer(options.tls, platform.app) : createHttpServer(platform.app);
+      server.listen(port, '127.0.0.1');
       await new Promise((r) => server!.once('listening', r));
       const actual = (server.address() as AddressInfo).port;
-      platform.issuer = `http://${options.publicHost ?? '127.0.0.1'}:${actual}`;
+      platform.issuer = `${options.tls ? 'https' : 'http'}://${options.publicHost ?? '127.0.0.1'}:${actual}`;
       return platform.issuer;
     },
     async close() {

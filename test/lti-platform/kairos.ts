@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../packages/server/src/config/index.js';
 import { features } from '../../packages/server/src/features.js';
@@ -37,13 +38,15 @@ export async function startLtiKairos(
     record?: RecordStore;
     publicHost?: string;
     log?: string;
+    /** Serve HTTPS (browser tests of Secure/Partitioned cookies). */
+    tls?: { key: string; cert: string };
   } = {},
 ): Promise<LtiKairos> {
-  const server = createServer();
+  const server: Server = options.tls ? createHttpsServer(options.tls) : createServer();
   server.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${options.publicHost ?? '127.0.0.1'}:${port}`;
+  const url = `${options.tls ? 'https' : 'http'}://${options.publicHost ?? '127.0.0.1'}:${port}`;
   const db = await openPglite('memory://');
   const record = options.record ?? new SqlRecordStore(db, false);
   const analytics = new SqlAnalyticsStore(db, false);

@@ -18,4 +18,6 @@ export interface LtiDeps {
   logger: Logger;
   /** Set the browser-binding state cookie (tests turn it off to exercise platform storage and new windows). */
   stateCookie: boolean;
+  /** Mark the state cookie Partitioned (CHIPS) when on https. */
+  partitioned: boolean;
 }

@@ -25,6 +25,8 @@ const OWN = new Set(['/login', '/launch', '/register', '/canvas.json', '/deep-li
 export interface LtiFeatureOptions {
   /** Set the browser-binding cookie at login (default true). */
   stateCookie?: boolean;
+  /** Mark it Partitioned (CHIPS) on https (default true; tests turn it off to act like Safari). */
+  partitioned?: boolean;
   /** Interval of the expiry job, ms. */
   expiryEveryMs?: number;
   /** Interval of grade passback passes (scan statements, post due scores), ms. */
@@ -128,6 +130,7 @@ export function createLtiFeature(options: LtiFeatureOptions = {}) {
       lti,
       logger,
       stateCookie: options.stateCookie ?? true,
+      partitioned: options.partitioned ?? true,
     };
     app.locals.lti = deps;
     const jobs: LtiJobs = {

@@ -109,7 +109,7 @@ export function loginHandler(deps: LtiDeps) {
         secure,
         // SameSite=None needs Secure; plain-http development stays Lax (same-site LMS on localhost).
         sameSite: secure ? 'none' : 'lax',
-        partitioned: secure,
+        partitioned: secure && deps.partitioned,
         path: '/lti',
         maxAge: LOGIN_TTL_S * 1000,
       });

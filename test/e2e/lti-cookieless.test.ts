@@ -1,0 +1,171 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium, type Frame, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LtiFeatureOptions } from '../../packages/server/src/lti/index.js';
+import { createTestPlatform, type TestPlatform } from '../lti-platform/index.js';
+import { type LtiKairos, startLtiKairos } from '../lti-platform/kairos.js';
+
+// Kairos (tool.test) framed by the LMS (lms.test) in Chromium with third-party cookies blocked, over HTTPS
+// (SameSite=None and Partitioned cookies need Secure). Server-to-server calls use 127.0.0.1.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+
+function selfSignedCert(): { key: string; cert: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'kairos-tls-'));
+  try {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=tool.test',
+        '-addext',
+        'subjectAltName=DNS:tool.test,DNS:lms.test,IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    return {
+      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
+      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe.skipIf(!existsSync(CHROMIUM))(
+  'cookie-less launch in Chromium (framed, third-party cookies blocked)',
+  () => {
+    const tls = selfSignedCert();
+    let lms: TestPlatform;
+    let browser: Browser;
+    const running: LtiKairos[] = [];
+
+    beforeAll(async () => {
+      lms = await createTestPlatform({ publicHost: 'lms.test', tls });
+      await lms.start();
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--ignore-certificate-errors',
+          '--host-resolver-rules=MAP lms.test 127.0.0.1, MAP tool.test 127.0.0.1',
+          // Third-party cookies blocked, as Chrome does with the phase-out (CHIPS stays available).
+          '--test-third-party-cookie-phaseout',
+        ],
+      });
+    });
+    afterAll(async () => {
+      await browser?.close();
+      for (const k of running) await k.close();
+      await lms?.close();
+    });
+
+    /** A Kairos on https://tool.test registered with the LMS (browser URLs on the host names, server calls on 127.0.0.1). */
+    async function tool(lti: LtiFeatureOptions) {
+      const kairos = await startLtiKairos({
+        tls,
+        publicHost: 'tool.test',
+        lti: { agsEveryMs: 3_600_000, ...lti },
+      });
+      running.push(kairos);
+      const port = new URL(kairos.url).port;
+      const lmsPort = new URL(lms.issuer).port;
+      const registered = lms.addTool({
+        name: 'Kairos',
+        loginUrl: `${kairos.url}/lti/login`,
+        redirectUris: [`${kairos.url}/lti/launch`],
+        targetLinkUri: `${kairos.url}/lti/launch`,
+        jwksUrl: `https://127.0.0.1:${port}/lti/keys`,
+      });
+      await kairos.lti.registry.add({
+        issuer: lms.issuer,
+        clientId: registered.clientId,
+        name: 'Test LMS',
+        authEndpoint: `${lms.issuer}/auth`,
+        tokenEndpoint: `https://127.0.0.1:${lmsPort}/token`,
+        jwksUrl: `https://127.0.0.1:${lmsPort}/jwks`,
+        deploymentIds: registered.deploymentIds,
+      });
+      return kairos;
+    }
+
+    async function coursePage(storage: boolean): Promise<{ page: Page; frame: Frame }> {
+      const page = await browser.newPage();
+      await page.goto(
+        `${lms.issuer}/course/launch?user=${lms.users.learner.id}${storage ? '&storage=1' : ''}`,
+      );
+      const frame = page.frame({ name: 'tool' })!;
+      return { page, frame };
+    }
+
+    const bootstrap = async (frame: Frame | Page) => {
+      await frame.waitForSelector('#kairos-launch', { state: 'attached', timeout: 15_000 });
+      return JSON.parse((await frame.locator('#kairos-launch').textContent())!) as {
+        token: string;
+        actor: { account: { name: string } };
+      };
+    };
+
+    it('third-party cookies are really blocked in this browser (control), partitioned ones kept', async () => {
+      await tool({});
+      const { page, frame } = await coursePage(false);
+      await bootstrap(frame);
+      const cookies = await frame.evaluate(() => {
+        document.cookie = 'plain=1; SameSite=None; Secure; Path=/';
+        document.cookie = 'chips=1; SameSite=None; Secure; Partitioned; Path=/';
+        return document.cookie;
+      });
+      expect(cookies).not.toContain('plain=1');
+      expect(cookies).toContain('chips=1');
+      await page.close();
+    });
+
+    it('Partitioned (CHIPS) state cookie: the framed launch works', async () => {
+      await tool({});
+      const { page, frame } = await coursePage(false);
+      const boot = await bootstrap(frame);
+      expect(boot.actor.account.name).toBe(lms.users.learner.id);
+      expect(frame.url()).toMatch(/^https:\/\/tool\.test:\d+\/lti\/launch$/);
+      await page.close();
+    });
+
+    it('no usable cookie, platform storage offered: the postMessage flow binds the launch', async () => {
+      await tool({ partitioned: false });
+      const { page, frame } = await coursePage(true);
+      const boot = await bootstrap(frame);
+      expect(boot.token).toBeTruthy();
+      await page.close();
+    });
+
+    it('no usable cookie and no platform storage: "open in a new window", which then works', async () => {
+      await tool({ partitioned: false });
+      const { page, frame } = await coursePage(false);
+      const link = frame.locator('#kairos-new-window');
+      await link.waitFor({ timeout: 15_000 });
+      expect(await frame.locator('h1').textContent()).toBe('Open Kairos in a new window');
+      const [popup] = await Promise.all([page.waitForEvent('popup'), link.click()]);
+      const boot = await bootstrap(popup);
+      expect(boot.actor.account.name).toBe(lms.users.learner.id);
+      await page.close();
+    });
+  },
+);
