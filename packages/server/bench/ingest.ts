@@ -50,6 +50,8 @@ const optionSpec = {
   'single-clients': { type: 'string', default: '50' },
   'get-clients': { type: 'string', default: '8' },
   'cpu-prof': { type: 'boolean', default: false },
+  timeout: { type: 'string' },
+  'seed-max-seconds': { type: 'string' },
   out: { type: 'string', default: join(ROOT, 'bench-results') },
   help: { type: 'boolean', default: false },
 } as const;
@@ -84,6 +86,8 @@ if (opts.help) {
   --batch-clients N    concurrent clients of the batched phase (default 8)
   --single-clients N   concurrent clients of the single-statement phase (default 50)
   --get-clients N      concurrent clients of the GET mix (default 8)
+  --timeout S          per-request timeout, counted as an error (default 30; 5 with --small)
+  --seed-max-seconds S stop seeding after S seconds and measure with what is stored (default 900; 10 with --small)
   --cpu-prof           run the server under node --cpu-prof and print its top self-time functions
   --out DIR            where to write ingest-<store>.json (default bench-results/ at the repo root)`);
   process.exit(0);
@@ -97,6 +101,8 @@ const small = opts.small || opts.mode === 'small';
 const durationS = Number(opts.duration ?? (small ? 2 : 10));
 const seedTarget = Number(opts.seed ?? (small ? 3000 : 100_000));
 const pageLimit = Number(opts.limit);
+const requestTimeoutMs = 1000 * Number(opts.timeout ?? (small ? 5 : 30));
+const seedMaxSeconds = Number(opts['seed-max-seconds'] ?? (small ? 10 : 900));
 const batchClients = Number(opts['batch-clients']);
 const singleClients = Number(opts['single-clients']);
 const getClients = Number(opts['get-clients']);
@@ -110,7 +116,16 @@ for (const s of stores) {
     process.exit(2);
   }
 }
-for (const [name, v] of Object.entries({ durationS, seedTarget, pageLimit, batchClients, singleClients })) {
+for (const [name, v] of Object.entries({
+  durationS,
+  seedTarget,
+  pageLimit,
+  batchClients,
+  singleClients,
+  getClients,
+  requestTimeoutMs,
+  seedMaxSeconds,
+})) {
   if (!Number.isFinite(v) || v <= 0) {
     console.error(`bench: ${name} must be a positive number`);
     process.exit(2);
@@ -120,10 +135,11 @@ for (const [name, v] of Object.entries({ durationS, seedTarget, pageLimit, batch
 // ---------------------------------------------------------------------------------------------- statements
 
 const HOME = 'https://moodle.example.edu';
-const COURSES = 10;
+// A smaller population in --small mode so that filters match several pages there too.
+const COURSES = small ? 2 : 10;
 const SEQUENCES_PER_COURSE = 5;
 const ITEMS_PER_SEQUENCE = 10; // → 500 interactions
-const LEARNERS = 2000;
+const LEARNERS = small ? 200 : 2000;
 const VERBS = {
   answered: 'http://adlnet.gov/expapi/verbs/answered',
   completed: 'http://adlnet.gov/expapi/verbs/completed',
@@ -271,6 +287,9 @@ class Client {
           res.on('error', reject);
         },
       );
+      req.setTimeout(requestTimeoutMs, () =>
+        req.destroy(new Error(`client-side timeout: no answer within ${requestTimeoutMs / 1000} s`)),
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -295,6 +314,8 @@ interface PhaseResult {
   /** CPU seconds per wall second (1 = one core busy). */
   serverCores: number;
   clientCores: number;
+  /** CPU of every postgres / FerretDB process on the machine (shared services: other users' work counts too). */
+  databaseCores: number;
   machineBusyPct: number;
   extra?: Record<string, unknown>;
 }
@@ -327,6 +348,21 @@ function processCpuSeconds(pid: number): number {
     return Number.NaN;
   }
 }
+/** CPU seconds of the database processes on this machine (PostgreSQL backends, FerretDB), all users. */
+function databaseCpuSeconds(): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (comm !== 'postgres' && !comm.startsWith('ferretdb') && comm !== 'mongod') continue;
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch {}
+  }
+  return ticks / CLK_TCK;
+}
 function machineTicks(): { busy: number; total: number } {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
   const total = line.reduce((a, b) => a + b, 0);
@@ -352,6 +388,7 @@ class Recorder {
   private cpu0 = 0;
   private client0 = process.cpuUsage();
   private machine0 = machineTicks();
+  private db0 = 0;
   constructor(private readonly serverPid: number) {}
 
   start(): this {
@@ -359,6 +396,7 @@ class Recorder {
     this.cpu0 = processCpuSeconds(this.serverPid);
     this.client0 = process.cpuUsage();
     this.machine0 = machineTicks();
+    this.db0 = databaseCpuSeconds();
     return this;
   }
 
@@ -389,6 +427,7 @@ class Recorder {
       errorSample: this.errorSample,
       serverCores: round((processCpuSeconds(this.serverPid) - this.cpu0) / seconds, 2),
       clientCores: round((client.user + client.system) / 1e6 / seconds, 2),
+      databaseCores: round((databaseCpuSeconds() - this.db0) / seconds, 2),
       machineBusyPct: round(
         (100 * (m.busy - this.machine0.busy)) / Math.max(1, m.total - this.machine0.total),
         0,
@@ -649,7 +688,9 @@ function summariseProfile(file: string, top = 25): { functions: unknown[]; byAre
   };
   const byId = new Map(prof.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
-  prof.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0)));
+  prof.samples.forEach((id, i) => {
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0));
+  });
   const totalUs = [...selfUs.values()].reduce((a, b) => a + b, 0);
   const fn = new Map<string, number>();
   const area = new Map<string, number>();
@@ -718,7 +759,19 @@ async function benchStore(store: Store): Promise<StoreResult> {
       node: process.version,
       note: 'client, server and database share these cores',
     },
-    settings: { durationS, seedTarget, pageLimit, batchClients, singleClients, getClients, batchSize: 100 },
+    settings: {
+      durationS,
+      seedTarget,
+      seedMaxSeconds,
+      pageLimit,
+      batchClients,
+      singleClients,
+      getClients,
+      batchSize: 100,
+      requestTimeoutMs,
+      learners: LEARNERS,
+      activities: COURSES * SEQUENCES_PER_COURSE * ITEMS_PER_SEQUENCE,
+    } as Record<string, unknown>,
     phases: {},
     seed: { statements: 0, seconds: 0, statementsPerSecond: 0 },
     rssKb: { serverPeak: 0, serverEnd: 0, clientPeak: 0 },
@@ -726,6 +779,10 @@ async function benchStore(store: Store): Promise<StoreResult> {
   };
   let running: Running | undefined;
   let client: Client | undefined;
+  interrupted = async () => {
+    if (running) await stopKairos(running);
+    await scratch.cleanup().catch(() => {});
+  };
   try {
     log(store, `starting kairos serve (${scratch.describe})`);
     running = await startKairos(env, opts['cpu-prof']!);
@@ -746,6 +803,7 @@ async function benchStore(store: Store): Promise<StoreResult> {
       ok: [200],
     });
 
+    const firstWrite = Date.now();
     // warm-up (JIT, connection pools), not measured
     await closedLoop(c, new Recorder(pid).start(), batchClients, small ? 0.3 : 1.5, () => post(100));
 
@@ -773,12 +831,15 @@ async function benchStore(store: Store): Promise<StoreResult> {
     let seeded = 0;
     let seedFailures = 0;
     let lastProgress = performance.now();
+    const seedDeadline = seedStart + seedMaxSeconds * 1000;
     await Promise.all(
       Array.from({ length: 4 }, async () => {
-        while (seeded < toSeed) {
+        while (seeded < toSeed && performance.now() < seedDeadline) {
           const n = Math.min(1000, toSeed - seeded);
           seeded += n;
-          const r = await c.request('POST', '/xapi/statements', batchBody(n));
+          const r = await c
+            .request('POST', '/xapi/statements', batchBody(n))
+            .catch((e: Error) => ({ status: 0, body: e.message, ms: 0 }));
           if (r.status !== 200) {
             seeded -= n;
             if (++seedFailures > 20)
@@ -798,8 +859,10 @@ async function benchStore(store: Store): Promise<StoreResult> {
       statementsPerSecond: Math.round(seeded / seedSeconds),
       storedTotal: already + seeded,
     };
-    // "since" bound of the verb+since query: a quarter of the way back through the seeded data
-    const sinceIso = new Date(Date.now() - (seedSeconds * 1000) / 4).toISOString();
+    if (seeded < toSeed) log(store, `   seeding stopped after ${seedMaxSeconds} s (--seed-max-seconds)`);
+    // "since" of the verb+since query: halfway through the time statements have been written
+    const sinceIso = new Date((firstWrite + Date.now()) / 2).toISOString();
+    result.settings.since = sinceIso;
 
     log(store, `   GET mix: ${getClients} clients, limit=${pageLimit}, ${durationS} s`);
     const kinds = ['agent', 'activity', 'verbSince', 'more'] as const;
@@ -831,11 +894,10 @@ async function benchStore(store: Store): Promise<StoreResult> {
             perKind[kind].record(r, 0, [200]);
             all.record(r, 0, [200]);
             if (r.status !== 200) continue;
-            // follow `more` (up to 3 further pages) after activity and verb+since queries, as an export or
-            // a polling client does; agent queries stop at the first page
+            // follow `more` (up to 3 further pages), as an export or a catching-up client does
             let page = JSON.parse(r.body) as { statements: unknown[]; more: string };
             returned += page.statements.length;
-            for (let p = 0; p < 3 && page.more && kind !== 'agent'; p++) {
+            for (let p = 0; p < 3 && page.more; p++) {
               if (performance.now() >= end) break;
               r = await c.request('GET', page.more);
               perKind.more.record(r, 0, [200]);
@@ -915,9 +977,11 @@ function printTable(r: StoreResult): void {
     'p99 ms',
     'errors',
     'srv cpu',
+    'cli cpu',
+    'db cpu',
     'busy%',
   ];
-  const widths = [24, 12, 9, 8, 8, 8, 8, 7, 8, 6];
+  const widths = [24, 12, 9, 8, 8, 8, 8, 7, 8, 8, 7, 6];
   const line = (cells: string[]) =>
     cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' ');
   console.log(line(head));
@@ -934,6 +998,8 @@ function printTable(r: StoreResult): void {
         fmtMs(p.latencyMs.p99),
         String(p.errors),
         p.serverCores.toFixed(2),
+        p.clientCores.toFixed(2),
+        p.databaseCores.toFixed(2),
         String(p.machineBusyPct),
       ]),
     );
@@ -958,6 +1024,13 @@ function printTable(r: StoreResult): void {
 }
 
 // ---------------------------------------------------------------------------------------------- main
+
+/** Stops the server and drops the scratch database of the store being measured (Ctrl-C). */
+let interrupted: (() => Promise<void>) | undefined;
+process.once('SIGINT', () => {
+  console.error('bench: interrupted, stopping the server and dropping the scratch database…');
+  void (interrupted?.() ?? Promise.resolve()).finally(() => process.exit(130));
+});
 
 const started = performance.now();
 console.error(
