@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../util/uuid.js';
-import type { RecordStore, StatementRecord } from './types.js';
+import { DocumentMergeError } from './documents.js';
+import type { DocumentKey, RecordStore, StatementRecord, StoredDocument } from './types.js';
 
 /** Builds a statement record as the LRS would hand it to a store. */
 export function record(tenantId: string, overrides: Partial<StatementRecord> = {}): StatementRecord {
@@ -274,6 +275,132 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
       expect(got[0]!.contentType).toBe('application/octet-stream');
       expect(Buffer.compare(got[0]!.content, content)).toBe(0);
       expect(await store.attachments.get(nextTenant(), [a.sha2])).toEqual([]);
+    });
+
+    describe('xAPI documents', () => {
+      const json = (v: unknown) => ({
+        contentType: 'application/json',
+        content: Buffer.from(JSON.stringify(v)),
+      });
+      const state = (id: string, registration?: string): DocumentKey => ({
+        kind: 'state',
+        activityId: 'http://ex.com/act.1',
+        agentKey: 'mbox:mailto:a@example.com',
+        registration,
+        id,
+      });
+      const etagOf = (b: Buffer) => `"${createHash('sha1').update(b).digest('hex')}"`;
+
+      it('stores bytes verbatim with their content type, SHA-1 ETag and update time', async () => {
+        tenant = nextTenant();
+        const bytes = Buffer.from([0, 1, 2, 255, 0x2e, 0x24]);
+        const before = Date.now();
+        const put = await store.documents.put(tenant, state('s.1'), {
+          contentType: 'application/octet-stream',
+          content: bytes,
+        });
+        expect(put.etag).toBe(etagOf(bytes));
+        const got = await store.documents.get(tenant, state('s.1'));
+        expect(Buffer.compare(got!.content, bytes)).toBe(0);
+        expect(got).toMatchObject({
+          contentType: 'application/octet-stream',
+          etag: etagOf(bytes),
+          id: 's.1',
+        });
+        expect(Date.parse(got!.updated)).toBeGreaterThanOrEqual(before - 5);
+        // JSON is kept as sent (spacing, key order), never re-serialised
+        const raw = Buffer.from('{ "b":1,\n  "a" : {"$x.y": [1,2]} }');
+        await store.documents.put(tenant, state('s.2'), { contentType: 'application/json', content: raw });
+        expect((await store.documents.get(tenant, state('s.2')))!.content.toString()).toBe(raw.toString());
+        // other tenants, registrations and kinds are other documents
+        expect(await store.documents.get(nextTenant(), state('s.1'))).toBeUndefined();
+        expect(
+          await store.documents.get(tenant, state('s.1', 'b4b4a6a2-1c7b-4d7c-9a57-3b5e0f2a8f11')),
+        ).toBeUndefined();
+        expect(
+          await store.documents.get(tenant, {
+            kind: 'activity-profile',
+            activityId: 'http://ex.com/act.1',
+            id: 's.1',
+          }),
+        ).toBeUndefined();
+      });
+
+      it('replaces on put, shallow-merges JSON objects on merge, and refuses other merges', async () => {
+        tenant = nextTenant();
+        const key: DocumentKey = { kind: 'agent-profile', agentKey: 'account:h|me', id: 'p' };
+        await store.documents.merge(tenant, key, json({ a: 1, nested: { x: 1, y: 2 } }));
+        const merged = await store.documents.merge(tenant, key, json({ b: 2, nested: { z: 3 } }));
+        expect(JSON.parse(merged.content.toString())).toEqual({ a: 1, b: 2, nested: { z: 3 } });
+        expect((await store.documents.get(tenant, key))!.etag).toBe(etagOf(merged.content));
+        await expect(
+          store.documents.merge(tenant, key, { contentType: 'text/plain', content: Buffer.from('x') }),
+        ).rejects.toBeInstanceOf(DocumentMergeError);
+        await expect(store.documents.merge(tenant, key, json([1]))).rejects.toBeInstanceOf(
+          DocumentMergeError,
+        );
+        await store.documents.put(tenant, key, { contentType: 'text/plain', content: Buffer.from('plain') });
+        await expect(store.documents.merge(tenant, key, json({ c: 1 }))).rejects.toBeInstanceOf(
+          DocumentMergeError,
+        );
+        expect((await store.documents.get(tenant, key))!.content.toString()).toBe('plain');
+      });
+
+      it('lists ids by scope and since, and deletes one or a scope', async () => {
+        tenant = nextTenant();
+        const reg = '6d1f3c3e-0b7e-4d0c-8f59-2a2f5f2e9a10';
+        await store.documents.put(tenant, state('a'), json({}));
+        await store.documents.put(tenant, state('b', reg), json({}));
+        await store.documents.put(tenant, state('a', reg.toUpperCase()), json({}));
+        const other = { ...state('c'), agentKey: 'mbox:mailto:other@example.com' };
+        await store.documents.put(tenant, other, json({}));
+        expect(await store.documents.listIds(tenant, state('x'))).toEqual(['a', 'b']);
+        expect(await store.documents.listIds(tenant, state('x', reg))).toEqual(['a', 'b']);
+        const mark = new Date().toISOString();
+        await new Promise((r) => setTimeout(r, 5));
+        await store.documents.put(tenant, state('b', reg), json({ again: true }));
+        expect(await store.documents.listIds(tenant, state('x'), mark)).toEqual(['b']);
+        expect(
+          await store.documents.listIds(tenant, state('x'), new Date(Date.now() + 1000).toISOString()),
+        ).toEqual([]);
+        expect(await store.documents.delete(tenant, state('a'))).toBe(true);
+        expect(await store.documents.delete(tenant, state('a'))).toBe(false);
+        expect(await store.documents.deleteMany(tenant, state('x', reg))).toBe(2);
+        expect(await store.documents.listIds(tenant, state('x'))).toEqual([]);
+        expect(await store.documents.listIds(tenant, other)).toEqual(['c']);
+      });
+
+      it('runs checks against the current document and writes nothing when they throw', async () => {
+        tenant = nextTenant();
+        const key = state('guarded');
+        const refuse = (current: StoredDocument | undefined) => {
+          if (current) throw new Error('exists');
+        };
+        await store.documents.put(tenant, key, json({ v: 1 }), refuse);
+        await expect(store.documents.put(tenant, key, json({ v: 2 }), refuse)).rejects.toThrow('exists');
+        await expect(store.documents.delete(tenant, key, refuse)).rejects.toThrow('exists');
+        expect(JSON.parse((await store.documents.get(tenant, key))!.content.toString())).toEqual({ v: 1 });
+      });
+
+      it('loses no update when many clients merge at once, and creates a document once', async () => {
+        tenant = nextTenant();
+        const key = state('busy');
+        await Promise.all(
+          Array.from({ length: 12 }, (_, i) => store.documents.merge(tenant, key, json({ [`k${i}`]: i }))),
+        );
+        const doc = JSON.parse((await store.documents.get(tenant, key))!.content.toString());
+        expect(Object.keys(doc).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `k${i}`).sort());
+        // "create only if absent": exactly one of the racing writers wins
+        const once = state('once');
+        const outcomes = await Promise.allSettled(
+          Array.from({ length: 8 }, (_, i) =>
+            store.documents.put(tenant, once, json({ i }), (current) => {
+              if (current) throw new Error('exists');
+            }),
+          ),
+        );
+        expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      });
     });
   });
 }

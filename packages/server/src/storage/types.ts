@@ -134,6 +134,80 @@ export interface AttachmentRepository {
   get(tenantId: string, sha2s: string[]): Promise<AttachmentContent[]>;
 }
 
+/** The three xAPI document resources. */
+export type DocumentKind = 'state' | 'activity-profile' | 'agent-profile';
+
+/**
+ * Identifies one xAPI document: State (activity + agent [+ registration] + stateId), Activity Profile
+ * (activity + profileId) or Agent Profile (agent + profileId). Absent parts are stored as empty strings.
+ */
+export interface DocumentKey {
+  kind: DocumentKind;
+  /** Activity IRI (State, Activity Profile). */
+  activityId?: string;
+  /** `agentKey` of the agent (State, Agent Profile). */
+  agentKey?: string;
+  /** Registration UUID, lowercase (State only). */
+  registration?: string;
+  /** The stateId or profileId. */
+  id: string;
+}
+
+/** A set of documents: every document of `kind` sharing these key parts (`registration` absent = any). */
+export type DocumentScope = Omit<DocumentKey, 'id'>;
+
+/** A stored xAPI document: the bytes exactly as received (or as merged), never re-serialised. */
+export interface StoredDocument extends DocumentKey {
+  contentType: string;
+  content: Buffer;
+  /** Quoted SHA-1 hex of `content` (the HTTP ETag). */
+  etag: string;
+  /** When it was last written (ISO 8601, ms, UTC). */
+  updated: string;
+}
+
+/** New content for a document. */
+export interface DocumentContent {
+  contentType: string;
+  content: Buffer;
+}
+
+/**
+ * A precondition checked against the current document (undefined when absent) right before a write; it
+ * throws to refuse the write. Writes are compare-and-swap: when another writer changed the document in
+ * between, the check runs again on the new current document.
+ */
+export type DocumentCheck = (current: StoredDocument | undefined) => void;
+
+/** xAPI documents (State, Activity Profile, Agent Profile) per tenant. */
+export interface DocumentRepository {
+  get(tenantId: string, key: DocumentKey): Promise<StoredDocument | undefined>;
+  /** Ids of the documents in `scope` (updated strictly after `since` when given), without repeats. */
+  listIds(tenantId: string, scope: DocumentScope, since?: string): Promise<string[]>;
+  /** Creates or replaces a document. */
+  put(
+    tenantId: string,
+    key: DocumentKey,
+    content: DocumentContent,
+    check?: DocumentCheck,
+  ): Promise<StoredDocument>;
+  /**
+   * POST semantics: creates the document when absent; when present, both must be JSON objects
+   * (`application/json`) and the new one's top-level properties overwrite the stored ones (shallow merge).
+   * @throws DocumentMergeError when either side is not a JSON object.
+   */
+  merge(
+    tenantId: string,
+    key: DocumentKey,
+    content: DocumentContent,
+    check?: DocumentCheck,
+  ): Promise<StoredDocument>;
+  /** Deletes one document; false when there was none. */
+  delete(tenantId: string, key: DocumentKey, check?: DocumentCheck): Promise<boolean>;
+  /** Deletes every document in `scope` (State: activity + agent [+ registration]); returns how many. */
+  deleteMany(tenantId: string, scope: DocumentScope): Promise<number>;
+}
+
 /** Where statements, documents, LTI data and credentials live: MongoDB, PostgreSQL or embedded PGlite. */
 export interface RecordStore {
   readonly backend: 'mongodb' | 'postgres' | 'pglite';
@@ -148,6 +222,8 @@ export interface RecordStore {
   readonly keyed: KeyedRecordRepository;
   /** Statement attachment contents. */
   readonly attachments: AttachmentRepository;
+  /** xAPI documents: State, Activity Profile, Agent Profile. */
+  readonly documents: DocumentRepository;
 }
 
 /** Projection progress for one projector. */

@@ -32,4 +32,15 @@ export const mongoRecordMigrations: MongoMigration[] = [
     // documents are keyed `${tenant}|${sha2}`: the _id index is all they need
     async up() {},
   },
+  {
+    version: 4,
+    name: 'xAPI documents (state, activity profile, agent profile)',
+    // _id is derived from the full document key (unique by construction); this index serves listing,
+    // `since` and State's delete-by-scope.
+    async up(db) {
+      await db
+        .collection('xapi_documents')
+        .createIndex({ t: 1, k: 1, a: 1, g: 1, u: 1 }, { name: 'tenant_kind_activity_agent_updated' });
+    },
+  },
 ];

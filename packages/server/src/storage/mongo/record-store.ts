@@ -2,6 +2,7 @@ import type mongoose from 'mongoose';
 import type {
   AttachmentRepository,
   CredentialRepository,
+  DocumentRepository,
   KeyedRecordRepository,
   RecordStore,
   StatementRepository,
@@ -9,6 +10,7 @@ import type {
 import { MongoAttachments } from './attachments.js';
 import { applyMongoMigrations, connectMongo } from './connection.js';
 import { MongoCredentials } from './credentials.js';
+import { MongoDocuments } from './documents.js';
 import { MongoKeyedRecords } from './keyed-records.js';
 import { mongoRecordMigrations } from './migrations.js';
 import { MongoStatements } from './statements.js';
@@ -20,12 +22,14 @@ export class MongoRecordStore implements RecordStore {
   readonly credentials: CredentialRepository;
   readonly keyed: KeyedRecordRepository;
   readonly attachments: AttachmentRepository;
+  readonly documents: DocumentRepository;
 
   private constructor(private readonly conn: mongoose.Connection) {
     this.statements = new MongoStatements(conn.db!);
     this.credentials = new MongoCredentials(conn.db!);
     this.attachments = new MongoAttachments(conn.db!);
     this.keyed = new MongoKeyedRecords(conn.db!);
+    this.documents = new MongoDocuments(conn.db!);
   }
 
   /** Connects to `url` (the database is the URL's path, e.g. `mongodb://host:27017/kairos`). */

@@ -76,6 +76,29 @@ export const recordMigrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'xAPI documents (state, activity profile, agent profile)',
+    // Content stays bytes (served verbatim; the ETag is their SHA-1). `version` drives compare-and-swap.
+    sql: `
+      CREATE TABLE xapi_documents (
+        tenant_id text NOT NULL,
+        kind text NOT NULL,
+        activity_id text NOT NULL,
+        agent_key text NOT NULL,
+        registration text NOT NULL,
+        doc_id text NOT NULL,
+        content_type text NOT NULL,
+        content bytea NOT NULL,
+        etag text NOT NULL,
+        version integer NOT NULL,
+        updated timestamptz NOT NULL,
+        PRIMARY KEY (tenant_id, kind, activity_id, agent_key, registration, doc_id)
+      );
+      CREATE INDEX xapi_documents_scope_updated
+        ON xapi_documents (tenant_id, kind, activity_id, agent_key, updated);
+    `,
+  },
 ];
 
 /** Analytics-store schema: the projection. Filled in by the analytics work; checkpoints for now. */

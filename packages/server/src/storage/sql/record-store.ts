@@ -1,6 +1,7 @@
 import type {
   AttachmentRepository,
   CredentialRepository,
+  DocumentRepository,
   KeyedRecordRepository,
   RecordStore,
   StatementRepository,
@@ -8,6 +9,7 @@ import type {
 import { SqlAttachments } from './attachments.js';
 import { SqlCredentials } from './credentials.js';
 import type { SqlDatabase } from './database.js';
+import { SqlDocuments } from './documents.js';
 import { SqlKeyedRecords } from './keyed-records.js';
 import { applyMigrations } from './migrate.js';
 import { recordMigrations } from './migrations.js';
@@ -20,6 +22,7 @@ export class SqlRecordStore implements RecordStore {
   readonly credentials: CredentialRepository;
   readonly keyed: KeyedRecordRepository;
   readonly attachments: AttachmentRepository;
+  readonly documents: DocumentRepository;
 
   /** @param ownsDatabase close the database with the store (false when the analytics store shares it). */
   constructor(
@@ -31,6 +34,7 @@ export class SqlRecordStore implements RecordStore {
     this.credentials = new SqlCredentials(db.pool);
     this.attachments = new SqlAttachments(db.pool);
     this.keyed = new SqlKeyedRecords(db.pool);
+    this.documents = new SqlDocuments(db.pool);
   }
 
   async migrate(): Promise<void> {
