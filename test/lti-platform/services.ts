@@ -28,7 +28,7 @@ export function serviceRoutes(platform: TestPlatform): Router {
   };
   const bearer = (req: Request, res: Response, scope: string) => {
     const token = tokens.get(/^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '');
-    if (!token || !token.scopes.includes(scope)) {
+    if (!token?.scopes.includes(scope)) {
       res.status(401).json({ error: 'invalid_token', scope });
       return undefined;
     }
