@@ -1,10 +1,11 @@
 // One shared build helper: each package's rollup.config.mjs is a few lines calling `kairosPackage`.
-import { builtinModules } from 'node:module';
+
 import { readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { resolve } from 'node:path';
-import esbuild from 'rollup-plugin-esbuild';
-import { dts } from 'rollup-plugin-dts';
 import nodeResolve from '@rollup/plugin-node-resolve';
+import { dts } from 'rollup-plugin-dts';
+import esbuild from 'rollup-plugin-esbuild';
 
 const nodeBuiltins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 
@@ -23,8 +24,7 @@ const nodeBuiltins = new Set([...builtinModules, ...builtinModules.map((m) => `n
 export function kairosPackage({ dir, entries, platform = 'node', bundles = [], types = true }) {
   const pkg = JSON.parse(readFileSync(resolve(dir, 'package.json'), 'utf8'));
   const deps = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})];
-  const external = (id) =>
-    nodeBuiltins.has(id) || deps.some((d) => id === d || id.startsWith(`${d}/`));
+  const external = (id) => nodeBuiltins.has(id) || deps.some((d) => id === d || id.startsWith(`${d}/`));
   const input = Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, resolve(dir, v)]));
   const target = platform === 'node' ? 'node20' : 'es2020';
   const configs = [
@@ -32,7 +32,13 @@ export function kairosPackage({ dir, entries, platform = 'node', bundles = [], t
       input,
       external,
       plugins: [esbuild({ target, tsconfig: resolve(dir, '../../tsconfig.base.json') })],
-      output: { dir: resolve(dir, 'dist'), format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+      output: {
+        dir: resolve(dir, 'dist'),
+        format: 'es',
+        sourcemap: true,
+        entryFileNames: '[name].js',
+        chunkFileNames: 'chunks/[name]-[hash].js',
+      },
     },
   ];
   if (types) {
@@ -40,13 +46,21 @@ export function kairosPackage({ dir, entries, platform = 'node', bundles = [], t
       input,
       external,
       plugins: [dts({ tsconfig: resolve(dir, 'tsconfig.json') })],
-      output: { dir: resolve(dir, 'dist'), format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/[name]-[hash].d.ts' },
+      output: {
+        dir: resolve(dir, 'dist'),
+        format: 'es',
+        entryFileNames: '[name].d.ts',
+        chunkFileNames: 'chunks/[name]-[hash].d.ts',
+      },
     });
   }
   for (const b of bundles) {
     configs.push({
       input: resolve(dir, b.input),
-      plugins: [nodeResolve({ browser: true }), esbuild({ target: 'es2020', minify: true, tsconfig: resolve(dir, '../../tsconfig.base.json') })],
+      plugins: [
+        nodeResolve({ browser: true }),
+        esbuild({ target: 'es2020', minify: true, tsconfig: resolve(dir, '../../tsconfig.base.json') }),
+      ],
       output: { file: resolve(dir, b.file), format: b.format ?? 'iife', name: b.name, sourcemap: true },
     });
   }

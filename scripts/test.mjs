@@ -14,7 +14,14 @@ if (build.status !== 0) {
 }
 mkdirSync(`${root}.tmp`, { recursive: true });
 rmSync(report, { force: true });
-const args = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)];
+const args = [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${report}`,
+  ...process.argv.slice(2),
+];
 const run = spawnSync('npx', args, { cwd: root, stdio: 'inherit' });
 if (!existsSync(report)) {
   console.error('tests: vitest wrote no report');

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { serviceUrl } from '../support/services.js';
 import { type KairosProcess, runKairos, startKairos, tempDataDir } from '../support/kairos-process.js';
+import { serviceUrl } from '../support/services.js';
 
 const running: KairosProcess[] = [];
 afterEach(async () => {
@@ -16,7 +16,11 @@ describe('kairos serve', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({
       status: 'ok',
-      checks: { record: { backend: 'pglite' }, analytics: { backend: 'pglite' }, cache: { backend: 'memory' } },
+      checks: {
+        record: { backend: 'pglite' },
+        analytics: { backend: 'pglite' },
+        cache: { backend: 'memory' },
+      },
     });
     expect(k.stderr()).toMatch(/xAPI endpoint\s+http:\/\/localhost:\d+\/xapi/);
     expect(await k.stop()).toBe(0);
@@ -50,18 +54,33 @@ describe('kairos serve', () => {
   it('says which store it cannot reach', async () => {
     const r = await runKairos(['serve'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/cannot reach PostgreSQL at DATABASE_URL=postgres:\/\/postgres@127\.0\.0\.1:1\/none/);
+    expect(r.stderr).toMatch(
+      /cannot reach PostgreSQL at DATABASE_URL=postgres:\/\/postgres@127\.0\.0\.1:1\/none/,
+    );
   });
 
   it('runs on PostgreSQL, MongoDB and Redis together', async () => {
-    const [pg, mongo, redis] = await Promise.all([serviceUrl('postgres'), serviceUrl('mongodb'), serviceUrl('redis')]);
+    const [pg, mongo, redis] = await Promise.all([
+      serviceUrl('postgres'),
+      serviceUrl('mongodb'),
+      serviceUrl('redis'),
+    ]);
     if (!pg || !mongo || !redis) return;
-    const k = await startKairos({ DATABASE_URL: pg, MONGODB_URL: mongo, REDIS_URL: redis, KAIROS_DATA_DIR: tempDataDir() });
+    const k = await startKairos({
+      DATABASE_URL: pg,
+      MONGODB_URL: mongo,
+      REDIS_URL: redis,
+      KAIROS_DATA_DIR: tempDataDir(),
+    });
     running.push(k);
     const ready = await fetch(`${k.url}/readyz`);
     expect(await ready.json()).toMatchObject({
       status: 'ok',
-      checks: { record: { backend: 'mongodb' }, analytics: { backend: 'postgres' }, cache: { backend: 'redis' } },
+      checks: {
+        record: { backend: 'mongodb' },
+        analytics: { backend: 'postgres' },
+        cache: { backend: 'redis' },
+      },
     });
   });
 
