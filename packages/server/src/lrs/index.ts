@@ -6,6 +6,7 @@ import { alternateRequestSyntax } from './alternate-syntax.js';
 import { beaconRouter } from './beacon.js';
 import { ConsistencyTracker } from './consistency.js';
 import { xapiCors } from './cors.js';
+import { documentsRouter } from './documents/index.js';
 import { rateLimit } from './rate-limit.js';
 import { statementsRouter } from './statements/routes.js';
 import { xapiVersion } from './version.js';
@@ -36,6 +37,8 @@ export function lrsFeature(app: Express, deps: AppDeps): void {
     }),
   );
   xapi.use(rateLimit({ cache: stores.cache, perMinute: config.rateLimitPerMinute }));
+  // Before the JSON parser: documents keep their bytes verbatim (their own raw parser).
+  xapi.use(documentsRouter({ record: stores.record, bodyLimit: config.bodyLimit }));
   xapi.use(express.json({ limit: config.bodyLimit, strict: false, type: 'application/json' }));
   xapi.use(express.raw({ limit: config.bodyLimit, type: 'multipart/mixed' }));
   xapi.use(statementsRouter(statementDeps));
