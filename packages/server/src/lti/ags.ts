@@ -155,7 +155,7 @@ export function gradePassback(deps: LtiDeps, options: { everyMs?: number } = {})
     queue,
     tick,
     start(): void {
-      timer = setInterval(() => void tick(), options.everyMs ?? 2000);
+      timer = setInterval(() => void tick(), options.everyMs ?? 5000);
       timer.unref();
     },
     /** Stops the timer and waits for the pass in flight (shutdown drains, never drops: jobs stay queued). */
