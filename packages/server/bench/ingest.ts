@@ -287,9 +287,12 @@ class Client {
           res.on('error', reject);
         },
       );
-      req.setTimeout(requestTimeoutMs, () =>
-        req.destroy(new Error(`client-side timeout: no answer within ${requestTimeoutMs / 1000} s`)),
+      // Counted from the call, not from when the agent hands out a socket (queued requests time out too).
+      const timer = setTimeout(
+        () => req.destroy(new Error(`client-side timeout: no answer within ${requestTimeoutMs / 1000} s`)),
+        requestTimeoutMs,
       );
+      req.on('close', () => clearTimeout(timer));
       req.on('error', reject);
       req.end(body);
     });
@@ -349,8 +352,8 @@ function processCpuSeconds(pid: number): number {
   }
 }
 /** CPU seconds of the database processes on this machine (PostgreSQL backends, FerretDB), all users. */
-function databaseCpuSeconds(): number {
-  let ticks = 0;
+function databaseCpuTicks(): Map<string, number> {
+  const ticks = new Map<string, number>();
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
@@ -358,9 +361,15 @@ function databaseCpuSeconds(): number {
       const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       if (comm !== 'postgres' && !comm.startsWith('ferretdb') && comm !== 'mongod') continue;
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(f[11]) + Number(f[12]);
+      ticks.set(pid, Number(f[11]) + Number(f[12]));
     } catch {}
   }
+  return ticks;
+}
+/** CPU seconds the database processes alive now used since `before` (backends that exited meanwhile are missed). */
+function databaseCpuSince(before: Map<string, number>): number {
+  let ticks = 0;
+  for (const [pid, t] of databaseCpuTicks()) ticks += t - (before.get(pid) ?? 0);
   return ticks / CLK_TCK;
 }
 function machineTicks(): { busy: number; total: number } {
@@ -388,7 +397,7 @@ class Recorder {
   private cpu0 = 0;
   private client0 = process.cpuUsage();
   private machine0 = machineTicks();
-  private db0 = 0;
+  private db0 = new Map<string, number>();
   constructor(private readonly serverPid: number) {}
 
   start(): this {
@@ -396,7 +405,7 @@ class Recorder {
     this.cpu0 = processCpuSeconds(this.serverPid);
     this.client0 = process.cpuUsage();
     this.machine0 = machineTicks();
-    this.db0 = databaseCpuSeconds();
+    this.db0 = databaseCpuTicks();
     return this;
   }
 
@@ -427,7 +436,7 @@ class Recorder {
       errorSample: this.errorSample,
       serverCores: round((processCpuSeconds(this.serverPid) - this.cpu0) / seconds, 2),
       clientCores: round((client.user + client.system) / 1e6 / seconds, 2),
-      databaseCores: round((databaseCpuSeconds() - this.db0) / seconds, 2),
+      databaseCores: round(databaseCpuSince(this.db0) / seconds, 2),
       machineBusyPct: round(
         (100 * (m.busy - this.machine0.busy)) / Math.max(1, m.total - this.machine0.total),
         0,
@@ -749,7 +758,7 @@ async function benchStore(store: Store): Promise<StoreResult> {
   const result: StoreResult = {
     store,
     mode: small ? 'small' : 'full',
-    command: `npm run bench:ingest -- ${process.argv.slice(2).join(' ')}`.trim(),
+    command: `npm run bench:ingest -- -- ${argv.join(' ')}`.trim(),
     startedAt: new Date().toISOString(),
     storage: scratch.describe,
     machine: {
