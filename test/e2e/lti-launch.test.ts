@@ -252,3 +252,24 @@ describe('LTI 1.3 launches over HTTP', () => {
     });
   });
 });
+
+describe('platform keys', () => {
+  it('are cached across launches and refetched when the platform signs with a new kid', async () => {
+    const lms = await createTestPlatform();
+    await lms.start();
+    const kairos = await startLtiKairos({ lti: { jwksCooldownMs: 0 } });
+    try {
+      await registerByHand(lms, kairos);
+      const spec = { user: lms.users.learner, course: lms.course };
+      expect((await launchOverHttp(lms.loginUrl(spec))).status).toBe(200);
+      expect((await launchOverHttp(lms.loginUrl(spec))).status).toBe(200);
+      expect(lms.jwksFetches).toBe(1);
+      await lms.rotateKey();
+      expect((await launchOverHttp(lms.loginUrl(spec))).status).toBe(200);
+      expect(lms.jwksFetches).toBe(2);
+    } finally {
+      await kairos.close();
+      await lms.close();
+    }
+  });
+});

@@ -54,6 +54,10 @@ export interface TestPlatform {
   registrationTokens: Set<string>;
   /** Pending launches by `lti_message_hint`. */
   pending: Map<string, LaunchSpec>;
+  /** How many times the platform JWKS was fetched. */
+  jwksFetches: number;
+  /** Signs with a new key from now on (the JWKS publishes only the new one). */
+  rotateKey(): Promise<void>;
   start(port?: number): Promise<string>;
   close(): Promise<void>;
   /** Registers a tool by hand (as an LMS administrator would) and returns it. */
@@ -118,6 +122,10 @@ export async function createTestPlatform(options: TestPlatformOptions = {}): Pro
     options,
     registrationTokens: new Set(),
     pending: new Map(),
+    jwksFetches: 0,
+    async rotateKey() {
+      platform.key = await newSigningKey();
+    },
     async start(port = 0) {
       server = options.tls ? createHttpsServer(options.tls, platform.app) : createHttpServer(platform.app);
       server.listen(port, '127.0.0.1');
@@ -164,9 +172,12 @@ export async function createTestPlatform(options: TestPlatformOptions = {}): Pro
       url.searchParams.set('registration_token', token);
       return url.toString();
     },
-    async idToken(spec, nonce, signWith = key) {
+    async idToken(spec, nonce, signWith) {
       const tool = platform.tools.find((t) => t.clientId === spec.clientId) ?? platform.tools.at(-1)!;
-      return signJwt(signWith, launchClaims(platform.issuer, tool, spec, nonce, platform.lineItems));
+      return signJwt(
+        signWith ?? platform.key,
+        launchClaims(platform.issuer, tool, spec, nonce, platform.lineItems),
+      );
     },
     addLineItem(item) {
       const created: LineItem = { ...item, id: randomUUID(), contextId: platform.course.id };
@@ -181,7 +192,8 @@ export async function createTestPlatform(options: TestPlatformOptions = {}): Pro
   app.use(express.json({ type: ['application/json', 'application/*+json'] }));
 
   app.get('/jwks', (_req, res) => {
-    res.json({ keys: [key.publicJwk] });
+    platform.jwksFetches++;
+    res.json({ keys: [platform.key.publicJwk] });
   });
 
   // OIDC authorization endpoint (LTI 1.3 core §5.1.1.2): the tool's login redirects the browser here.

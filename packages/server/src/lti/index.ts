@@ -33,6 +33,8 @@ export interface LtiFeatureOptions {
   agsEveryMs?: number;
   /** Minimum time between two background roster syncs of one context, ms. */
   rosterMinIntervalMs?: number;
+  /** Least time between two fetches of a platform's JWKS, ms (default 30 s). */
+  jwksCooldownMs?: number;
 }
 
 /** Background jobs of the LTI feature (tests drive them). */
@@ -126,7 +128,7 @@ export function createLtiFeature(options: LtiFeatureOptions = {}) {
       stores,
       keyed,
       registry: new PlatformRegistry(keyed, plugin, key),
-      keys: new PlatformKeys(),
+      keys: new PlatformKeys(options.jwksCooldownMs),
       lti,
       logger,
       stateCookie: options.stateCookie ?? true,

@@ -18,11 +18,14 @@ export type LaunchClaims = JWTPayload & Record<string, unknown>;
 export class PlatformKeys {
   private readonly sets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 
+  /** @param cooldownMs least time between two fetches of one JWKS (an unknown `kid` cannot force more). */
+  constructor(private readonly cooldownMs = 30_000) {}
+
   of(jwksUrl: string): ReturnType<typeof createRemoteJWKSet> {
     let set = this.sets.get(jwksUrl);
     if (!set) {
       set = createRemoteJWKSet(new URL(jwksUrl), {
-        cooldownDuration: 30_000,
+        cooldownDuration: this.cooldownMs,
         cacheMaxAge: 600_000,
         timeoutDuration: 5_000,
         headers: { 'user-agent': 'Kairos LTI tool' },
