@@ -145,3 +145,54 @@ describe('LTI services: NRPS roster sync and AGS grade passback', () => {
     expect(view.grades[0]).toMatchObject({ status: 'sent', attempts: 3 });
   });
 });
+
+describe('the score queue survives a restart', () => {
+  it('a score queued by one Kairos process is posted by the next one (PostgreSQL record store)', async () => {
+    const { serviceUrl, freshPostgresSchema } = await import('../support/services.js');
+    const { openPostgres } = await import('../../packages/server/src/storage/sql/database.js');
+    const { SqlRecordStore } = await import('../../packages/server/src/storage/sql/record-store.js');
+    const base = await serviceUrl('postgres');
+    if (!base) return;
+    const schema = await freshPostgresSchema(base);
+    const lms = await createTestPlatform({ failScores: 1 });
+    await lms.start();
+    try {
+      const first = await startLtiKairos({
+        record: new SqlRecordStore(await openPostgres(schema.url)),
+        lti: { agsEveryMs: 3_600_000 },
+      });
+      const tool = await registerByHand(lms, first);
+      const tenant = (await first.lti.registry.find(lms.issuer, tool.clientId))!.tenantId;
+      const item = lms.addLineItem({ label: 'Quiz', scoreMaximum: 5 });
+      await first.jobs.grades.queue.enqueue({
+        tenantId: tenant,
+        contextId: lms.course.id,
+        resourceLinkId: 'l1',
+        lineItemUrl: `${lms.issuer}/api/lineitems/${item.id}`,
+        score: {
+          userId: lms.users.learner.id,
+          scoreGiven: 4,
+          scoreMaximum: 5,
+          timestamp: new Date().toISOString(),
+          activityProgress: 'Completed',
+          gradingProgress: 'FullyGraded',
+        },
+      });
+      await first.jobs.grades.tick(); // 503: stays queued
+      expect(lms.scores).toHaveLength(0);
+      await first.close();
+
+      const second = await startLtiKairos({
+        record: new SqlRecordStore(await openPostgres(schema.url)),
+        lti: { agsEveryMs: 3_600_000 },
+      });
+      await second.jobs.grades.queue.retryNow(tenant, lms.course.id);
+      await second.jobs.grades.tick();
+      expect(lms.scores.map((s) => s.body.scoreGiven)).toEqual([4]);
+      await second.close();
+    } finally {
+      await lms.close();
+      await schema.drop();
+    }
+  });
+});

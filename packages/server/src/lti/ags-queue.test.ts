@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { openPglite } from '../storage/sql/database.js';
+import { SqlRecordStore } from '../storage/sql/record-store.js';
+import { scoreOf } from './ags.js';
+import { type AgsScore, backoffMs, ScoreQueue } from './ags-queue.js';
+
+const score = (timestamp: string, scoreGiven: number): AgsScore => ({
+  userId: 'u1',
+  scoreGiven,
+  scoreMaximum: 10,
+  timestamp,
+  activityProgress: 'Completed',
+  gradingProgress: 'FullyGraded',
+});
+const job = (s: AgsScore) => ({
+  tenantId: 't',
+  contextId: 'c',
+  resourceLinkId: 'l',
+  lineItemUrl: 'https://lms/li/1',
+  score: s,
+});
+
+describe('ScoreQueue', () => {
+  it('keeps one job per line item and learner; an older score never replaces a newer one', async () => {
+    const store = new SqlRecordStore(await openPglite('memory://'));
+    await store.migrate();
+    const q = new ScoreQueue(store.keyed);
+    expect(await q.enqueue(job(score('2026-01-01T10:00:00.000Z', 5)))).toBe(true);
+    expect(await q.enqueue(job(score('2026-01-01T09:00:00.000Z', 9)))).toBe(false);
+    expect(await q.enqueue(job(score('2026-01-01T11:00:00.000Z', 7)))).toBe(true);
+    const [due] = await q.due();
+    expect(due!.score.scoreGiven).toBe(7);
+    expect(await q.claim(due!)).toBe(true);
+    expect(await q.claim(due!)).toBe(false); // another sender lost the race
+    await q.settle({ ...due!, status: 'sending' }, { ok: false, error: 'HTTP 503' });
+    const [failed] = await q.ofContext('t', 'c');
+    expect(failed).toMatchObject({ status: 'retrying', attempts: 1, lastError: 'HTTP 503' });
+    expect(await q.due()).toHaveLength(0); // backing off
+    expect(await q.retryNow('t', 'c')).toBe(1);
+    const [again] = await q.due();
+    await q.claim(again!);
+    await q.settle({ ...again!, status: 'sending' }, { ok: true });
+    expect((await q.ofContext('t', 'c'))[0]).toMatchObject({ status: 'sent', attempts: 2 });
+    await store.close();
+  });
+
+  it('backs off exponentially, capped at an hour', () => {
+    expect(backoffMs(1, () => 0.5)).toBe(5000);
+    expect(backoffMs(3, () => 0.5)).toBe(20_000);
+    expect(backoffMs(40, () => 0.5)).toBe(3_600_000);
+  });
+});
+
+describe('scoreOf', () => {
+  it('sends scoreMaximum with scoreGiven, from raw/max, scaled, or success', () => {
+    const at = '2026-01-01T10:00:00.000Z';
+    expect(scoreOf({ result: { score: { raw: 7, max: 10 } }, timestamp: at }, 'u', 20)).toMatchObject({
+      scoreGiven: 7,
+      scoreMaximum: 10,
+      timestamp: at,
+    });
+    expect(scoreOf({ result: { score: { scaled: 0.5 } }, timestamp: at }, 'u', 20)).toMatchObject({
+      scoreGiven: 10,
+      scoreMaximum: 20,
+    });
+    expect(scoreOf({ result: { success: true }, timestamp: at }, 'u')).toMatchObject({
+      scoreGiven: 1,
+      scoreMaximum: 1,
+      gradingProgress: 'FullyGraded',
+    });
+    expect(scoreOf({ timestamp: at }, 'u')).toMatchObject({
+      activityProgress: 'Completed',
+      gradingProgress: 'Pending',
+    });
+  });
+});
