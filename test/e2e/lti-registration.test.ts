@@ -174,3 +174,21 @@ describe('LTI registration', () => {
     }
   });
 });
+
+it('a login without client_id from an issuer with several registrations asks for the client id', async () => {
+  const lms = await createTestPlatform();
+  await lms.start();
+  const kairos = await startLtiKairos();
+  try {
+    await registerByHand(lms, kairos);
+    await registerByHand(lms, kairos);
+    const res = await fetch(
+      `${kairos.url}/lti/login?iss=${encodeURIComponent(lms.issuer)}&login_hint=x&target_link_uri=${kairos.url}/lti/launch`,
+    );
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('client_id_required');
+  } finally {
+    await kairos.close();
+    await lms.close();
+  }
+});

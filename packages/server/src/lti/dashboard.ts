@@ -123,7 +123,7 @@ function score(s: DashboardRow['lastScore']): string {
   return String(s.raw ?? '—');
 }
 
-function grades(view: DashboardView): string {
+function grades(view: DashboardView, token: string): string {
   if (view.grades.length === 0) return '';
   const name = (id: string) => view.rows.find((r) => r.userId === id)?.name ?? id;
   const failing = view.grades.filter((g) => g.status === 'retrying').length;
@@ -135,7 +135,11 @@ function grades(view: DashboardView): string {
 <td>${esc(g.status)}${g.status === 'retrying' ? ` (attempt ${g.attempts}, next ${esc(g.nextAttemptAt)})<br><span class="muted">${esc(g.lastError ?? '')}</span>` : ''}</td></tr>`,
     )
     .join('');
-  return `<h2>Grade book</h2>${failing ? `<p role="status">${failing} score(s) could not reach the grade book yet; Kairos keeps retrying.</p>` : ''}
+  const retry = failing
+    ? `<form method="post" action="/dashboard/grades/retry"><input type="hidden" name="token" value="${esc(token)}">
+<p role="status">${failing} score(s) could not reach the grade book yet; Kairos keeps retrying. <button type="submit">Retry now</button></p></form>`
+    : '';
+  return `<h2>Grade book</h2>${retry}
 <table><thead><tr><th scope="col">Learner</th><th scope="col">Score</th><th scope="col">Status</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
@@ -157,7 +161,7 @@ function render(view: DashboardView, token: string): string {
     `<main><h1>${esc(view.context.title ?? view.context.id)}</h1>
 <p class="muted">${learners.length} learners · ${notStarted} never started${view.context.rosterSyncedAt ? ` · roster synced ${esc(view.context.rosterSyncedAt)}` : ' · roster not synced yet (names appear as learners launch)'}</p>
 <table><thead><tr><th scope="col">Learner</th><th scope="col">Launched</th><th scope="col">Latest statement</th><th scope="col">Latest score</th><th scope="col">Statements</th></tr></thead>
-<tbody>${rows || '<tr><td colspan="5">No learner yet.</td></tr>'}</tbody></table>${grades(view)}</main>
+<tbody>${rows || '<tr><td colspan="5">No learner yet.</td></tr>'}</tbody></table>${grades(view, token)}</main>
 <script type="application/json" id="kairos-dashboard">${scriptJson({ endpoint: '/api/v1', token, context: view.context })}</script>`,
   );
 }
@@ -189,6 +193,23 @@ export function dashboardRouter(deps: LtiDeps, queue?: ScoreQueue): Router {
     res.type('html').send(render(view, token));
   };
   router.post('/dashboard', handle);
+  // The instructor's "Retry now": failing score posts become due at once, then the dashboard again.
+  router.post(
+    '/dashboard/grades/retry',
+    express.urlencoded({ extended: false, limit: '16kb' }),
+    async (req, res, next) => {
+      const claims = await verifyToken(deps.secret, String(req.body?.token ?? ''));
+      if (!claims.scopes.includes('analytics/read') || !claims.contextId) {
+        throw new HttpError(403, 'not_instructor', 'retrying grade posts needs an instructor launch token');
+      }
+      const n = (await queue?.retryNow(claims.tenantId, claims.contextId)) ?? 0;
+      res.locals.log?.info(
+        { tenantId: claims.tenantId, contextId: claims.contextId, n },
+        'grade posts retried by instructor',
+      );
+      await handle(req, res).catch(next);
+    },
+  );
   router.get('/dashboard', handle);
   return router;
 }

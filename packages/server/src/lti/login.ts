@@ -62,6 +62,15 @@ export function loginHandler(deps: LtiDeps) {
       );
     }
     const registration = await deps.registry.find(p.iss, p.client_id);
+    if (!registration && !p.client_id && (await deps.registry.list()).some((r) => r.issuer === p.iss)) {
+      throw new LtiError(
+        400,
+        'client_id_required',
+        'This LMS has several Kairos registrations and did not say which one launches (client_id). ' +
+          'Set the client id in the tool configuration, or keep one registration per LMS.',
+        `ambiguous issuer ${p.iss}`,
+      );
+    }
     if (!registration) {
       throw new LtiError(
         400,
