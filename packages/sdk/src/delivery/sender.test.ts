@@ -121,9 +121,19 @@ describe('retry by status class', () => {
     expect(await t.queue.load()).toEqual([]);
   });
 
-  it('retries network errors the same way', async () => {
+  it('retries a refused keepalive request at once without keepalive', async () => {
     const t = setup();
     t.net.next('network');
+    t.push(st(1));
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(t.net.calls.map((c) => c.init.keepalive)).toEqual([true, false]);
+    expect(t.failures).toEqual([]);
+    expect(t.sent).toHaveLength(1);
+  });
+
+  it('retries network errors the same way', async () => {
+    const t = setup();
+    t.net.next('network', 'network');
     t.push(st(1));
     await vi.advanceTimersByTimeAsync(2000);
     expect(t.failures[0]).toMatchObject({ code: 'transient', status: 0, willRetry: true });

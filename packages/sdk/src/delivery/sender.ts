@@ -117,7 +117,9 @@ export function createSender(o: SenderOptions): Sender {
       );
     for (const i of batch) inflight.add(i.k);
     if (keepalive) keepaliveBytes += size;
-    const r = await post(o.fetch, o.endpoint, token, body, keepalive, o.timeout);
+    let r = await post(o.fetch, o.endpoint, token, body, keepalive, o.timeout);
+    // The browser may refuse a keepalive request (quota shared with other scripts): retry plainly.
+    if (!r.status && keepalive && !hiding) r = await post(o.fetch, o.endpoint, token, body, false, o.timeout);
     if (keepalive) keepaliveBytes -= size;
     for (const i of batch) inflight.delete(i.k);
     // A refused keepalive while the page goes away: the beacon collector is the last chance.
@@ -171,7 +173,7 @@ export function createSender(o: SenderOptions): Sender {
 
   const run = async () => {
     while (canSend()) {
-      const items = (await o.queue.load()).filter((i) => !inflight.has(i.k));
+      const items = (await o.queue.load(o.batchSize + inflight.size)).filter((i) => !inflight.has(i.k));
       if (!items.length || !canSend() || !(await send(pick(items)))) return;
     }
   };
@@ -192,10 +194,8 @@ export function createSender(o: SenderOptions): Sender {
 
   return {
     schedule() {
-      const p = o.queue.pending();
-      let bytes = 0;
-      for (const i of p) bytes += i.b;
-      arm(p.length >= o.batchSize || bytes >= o.batchBytes ? 0 : o.flushInterval);
+      const [count, bytes] = o.queue.size();
+      arm(count >= o.batchSize || bytes >= o.batchBytes ? 0 : o.flushInterval);
     },
     flush,
     hide() {

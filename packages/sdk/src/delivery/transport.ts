@@ -34,11 +34,9 @@ export async function post(
       signal: ac.signal,
       credentials: 'omit',
     });
-    return {
-      status: r.status,
-      retryAfter: r.headers.get('Retry-After'),
-      body: r.ok ? '' : await r.text().catch(() => ''),
-    };
+    // Always read the body: until it is consumed, Chromium counts a keepalive request against the quota.
+    const text = await r.text().catch(() => '');
+    return { status: r.status, retryAfter: r.headers.get('Retry-After'), body: text };
   } catch {
     return { status: 0 };
   } finally {

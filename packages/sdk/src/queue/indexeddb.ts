@@ -27,8 +27,8 @@ export async function indexedDbStore(name: string, idb: IDBFactory = indexedDB):
       t.put({ n: name, k: i.k, s: i.s, b: i.b });
       return done(t);
     },
-    all: async () => {
-      const rows = await req(tx('readonly').getAll(IDBKeyRange.bound([name, ''], [name, '\uffff'])));
+    all: async (limit) => {
+      const rows = await req(tx('readonly').getAll(IDBKeyRange.bound([name, ''], [name, '\uffff']), limit));
       return rows.map(({ k, s, b }: QueueItem) => ({ k, s, b }));
     },
     remove: (keys) => {

@@ -8,14 +8,14 @@ export function localStorageStore(name: string, ls: Storage = localStorage): Que
   const prefix = `kairos:q:${name}:`;
   return {
     add: async (i) => ls.setItem(prefix + i.k, JSON.stringify(i.s)),
-    all: async () => {
+    all: async (limit) => {
       const out: QueueItem[] = [];
       for (let n = 0; n < ls.length; n++) {
         const key = ls.key(n);
         const v = key?.startsWith(prefix) && ls.getItem(key);
         if (v) out.push({ k: key!.slice(prefix.length), s: JSON.parse(v), b: v.length });
       }
-      return out.sort((a, b) => (a.k < b.k ? -1 : 1));
+      return out.sort((a, b) => (a.k < b.k ? -1 : 1)).slice(0, limit);
     },
     remove: async (keys) => {
       for (const k of keys) ls.removeItem(prefix + k);

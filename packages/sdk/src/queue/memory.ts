@@ -5,7 +5,7 @@ export function memoryStore(): QueueStore {
   const m = new Map<string, QueueItem>();
   return {
     add: async (i) => void m.set(i.k, i),
-    all: async () => [...m.values()].sort((a, b) => (a.k < b.k ? -1 : 1)),
+    all: async (limit) => [...m.values()].sort((a, b) => (a.k < b.k ? -1 : 1)).slice(0, limit),
     remove: async (keys) => {
       for (const k of keys) m.delete(k);
     },

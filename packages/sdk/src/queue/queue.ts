@@ -19,11 +19,16 @@ export async function openStore(kind: StorageKind, name: string): Promise<QueueS
 export interface Queue {
   /** Adds a statement; drops (and reports) the oldest items past the bounds. */
   push(s: Statement): QueueItem;
-  /** Re-reads the shared store (other tabs may have added or sent items), oldest first. */
-  load(): Promise<QueueItem[]>;
+  /**
+   * Re-reads the shared store (other tabs may have added or sent items) and returns what is queued,
+   * oldest first. With `limit`, reads only the oldest `limit` stored items (a sender needs one batch).
+   */
+  load(limit?: number): Promise<QueueItem[]>;
   remove(items: QueueItem[]): Promise<void>;
   /** What this page knows is queued, oldest first, without touching storage. */
   pending(): QueueItem[];
+  /** How many statements and bytes `pending()` holds, without copying it. */
+  size(): [count: number, bytes: number];
 }
 
 let seq = 0;
@@ -35,7 +40,7 @@ export function createQueue(
   maxBytes: number,
   onDrop: (items: QueueItem[]) => void,
 ): Queue {
-  let mirror = new Map<string, QueueItem>();
+  const mirror = new Map<string, QueueItem>();
   let bytes = 0;
   // Items pushed whose write has not landed yet: a load() must not forget them.
   const unsaved = new Map<string, QueueItem>();
@@ -78,15 +83,27 @@ export function createQueue(
       if (mirror.size > maxItems || bytes > maxBytes) trim(sorted());
       return item;
     },
-    async load() {
-      const stored = await (await store).all().catch(() => [] as QueueItem[]);
-      mirror = new Map(stored.map((i) => [i.k, i]));
-      for (const [k, i] of unsaved) mirror.set(k, i);
-      bytes = 0;
-      for (const i of mirror.values()) bytes += i.b;
+    async load(limit) {
+      const stored = await (await store).all(limit).catch(() => [] as QueueItem[]);
+      const seen = new Set(stored.map((i) => i.k));
+      // Up to the last key read, what the store no longer holds was sent (or dropped) by another tab.
+      const last = limit && stored.length >= limit ? stored[stored.length - 1]!.k : '\uffff';
+      for (const [k, i] of mirror) {
+        if (k <= last && !seen.has(k) && !unsaved.has(k)) {
+          mirror.delete(k);
+          bytes -= i.b;
+        }
+      }
+      for (const i of stored) {
+        if (!mirror.has(i.k)) {
+          mirror.set(i.k, i);
+          bytes += i.b;
+        }
+      }
       return trim(sorted());
     },
     remove,
     pending: sorted,
+    size: () => [mirror.size, bytes],
   };
 }

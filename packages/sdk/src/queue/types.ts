@@ -11,8 +11,8 @@ export interface QueueItem {
 /** Where queued statements live. Every backend is shared by the tabs of one origin under one `name`. */
 export interface QueueStore {
   add(item: QueueItem): Promise<void>;
-  /** Every item, oldest first. */
-  all(): Promise<QueueItem[]>;
+  /** The oldest `limit` items (default all), oldest first. */
+  all(limit?: number): Promise<QueueItem[]>;
   remove(keys: string[]): Promise<void>;
 }
 
