@@ -67,9 +67,12 @@ export function storedKey(key: DocumentScope): Required<DocumentScope> {
   };
 }
 
-/** A stored document with its row version (bumped by every write; compare-and-swap runs on it). */
+/**
+ * The current state of a document key: the document (undefined when absent or deleted) and the version
+ * of that state (0 when the key was never written). Every write swaps one version for a newer one.
+ */
 export interface VersionedDocument {
-  doc: StoredDocument;
+  doc: StoredDocument | undefined;
   version: number;
 }
 
@@ -77,23 +80,27 @@ export interface VersionedDocument {
 const MAX_ATTEMPTS = 25;
 
 /**
- * Document writes as compare-and-swap on a row version, so concurrent writers never lose an update and
- * never need a transaction (FerretDB has none). Backends supply the four primitives.
+ * Document writes as compare-and-swap on a version, so concurrent writers never lose an update and
+ * never need a transaction (FerretDB has none). Backends supply `read` and `swap`.
  */
 export abstract class CasDocuments implements DocumentRepository {
-  /** The current document and its version. */
-  protected abstract read(tenantId: string, key: DocumentKey): Promise<VersionedDocument | undefined>;
-  /** Inserts `doc` with version 1; false when the document already exists. */
-  protected abstract insert(tenantId: string, doc: StoredDocument): Promise<boolean>;
-  /** Replaces the document if its version is still `version` (and bumps it); false otherwise. */
-  protected abstract replace(tenantId: string, doc: StoredDocument, version: number): Promise<boolean>;
-  /** Deletes the document if its version is still `version`; false otherwise. */
-  protected abstract remove(tenantId: string, key: DocumentKey, version: number): Promise<boolean>;
+  /** The current document of `key` and its version. */
+  protected abstract read(tenantId: string, key: DocumentKey): Promise<VersionedDocument>;
+  /**
+   * Replaces the state `version` of `key` by `next` (undefined: deletes it), atomically; false when the
+   * version is no longer current (another writer won: the caller re-reads and retries).
+   */
+  protected abstract swap(
+    tenantId: string,
+    key: DocumentKey,
+    version: number,
+    next: StoredDocument | undefined,
+  ): Promise<boolean>;
   abstract listIds(tenantId: string, scope: DocumentScope, since?: string): Promise<string[]>;
   abstract deleteMany(tenantId: string, scope: DocumentScope): Promise<number>;
 
   async get(tenantId: string, key: DocumentKey): Promise<StoredDocument | undefined> {
-    return (await this.read(tenantId, key))?.doc;
+    return (await this.read(tenantId, key)).doc;
   }
 
   put(tenantId: string, key: DocumentKey, content: DocumentContent, check?: DocumentCheck) {
@@ -106,10 +113,10 @@ export abstract class CasDocuments implements DocumentRepository {
 
   async delete(tenantId: string, key: DocumentKey, check?: DocumentCheck): Promise<boolean> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const current = await this.read(tenantId, key);
-      check?.(current?.doc);
-      if (!current) return false;
-      if (await this.remove(tenantId, key, current.version)) return true;
+      const { doc, version } = await this.read(tenantId, key);
+      check?.(doc);
+      if (!doc) return false;
+      if (await this.swap(tenantId, key, version, undefined)) return true;
     }
     throw contention();
   }
@@ -122,20 +129,17 @@ export abstract class CasDocuments implements DocumentRepository {
   ): Promise<StoredDocument> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const current = await this.read(tenantId, key);
-      check?.(current?.doc);
-      const { contentType, content } = next(current?.doc);
+      check?.(current.doc);
+      const { contentType, content } = next(current.doc);
       const doc: StoredDocument = {
         ...storedKey(key),
         id: key.id,
         contentType,
         content,
         etag: documentEtag(content),
-        updated: nextUpdated(current?.doc.updated),
+        updated: nextUpdated(current.doc?.updated),
       };
-      const done = current
-        ? await this.replace(tenantId, doc, current.version)
-        : await this.insert(tenantId, doc);
-      if (done) return doc;
+      if (await this.swap(tenantId, key, current.version, doc)) return doc;
     }
     throw contention();
   }

@@ -4,7 +4,10 @@ import { startTestApp, type TestApp } from '../../../../../test/support/app.js';
 import { recordStoreFactories } from '../../../../../test/support/record-stores.js';
 import { mintToken } from '../../auth/tokens.js';
 
-const agent = (name: string) => ({ objectType: 'Agent', account: { homePage: 'https://lms.example', name } });
+const agent = (name: string) => ({
+  objectType: 'Agent' as const,
+  account: { homePage: 'https://lms.example', name },
+});
 const ACT = 'https://course.example/activities/unit-1';
 const sha1 = (b: string | Buffer) => `"${createHash('sha1').update(b).digest('hex')}"`;
 const qs = (params: Record<string, unknown>) =>
@@ -27,7 +30,8 @@ for (const [backend, open] of recordStoreFactories) {
     ) =>
       fetch(`${app.url}/xapi${path}`, {
         method: init.method ?? 'GET',
-        body: init.body,
+        body:
+          typeof init.body === 'string' || init.body === undefined ? init.body : new Uint8Array(init.body),
         headers: {
           authorization: auth,
           'x-experience-api-version': init.version ?? '2.0.0',

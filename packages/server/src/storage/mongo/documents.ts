@@ -4,34 +4,55 @@ import { CasDocuments, storedKey, type VersionedDocument } from '../documents.js
 import type { DocumentKey, DocumentScope, StoredDocument } from '../types.js';
 
 /**
- * One document. Key parts are plain strings and the content is Binary: activity IRIs and JSON
- * documents hold dots and `$`, which FerretDB refuses in field names.
+ * One revision of a document. Each write inserts revision v+1 with `_id` `<key hash>:<v+1>`, so two
+ * writers racing from revision v collide on the unique `_id` and exactly one wins: the only atomic
+ * compare-and-swap FerretDB offers (its conditional updates read and write in two steps, and lose
+ * updates under contention). Superseded revisions are removed by later writes once no writer can still
+ * race for their number; a delete is a tombstone revision (`x`), kept so that numbers never restart.
+ * Key parts are plain strings and the content is Binary: IRIs and JSON hold dots and `$`.
  */
 interface Doc {
-  _id: string; // SHA-1 of the full key: unique by construction, no compound unique index needed
+  _id: string;
+  h: string; // SHA-1 of the full key
   t: string;
   k: StoredDocument['kind'];
   a: string; // activity id
   g: string; // agent key
   r: string; // registration
   d: string; // stateId / profileId
+  v: number; // revision
+  x: boolean; // deleted (tombstone)
   ct: string;
   c: mongoose.mongo.Binary;
   e: string; // etag
-  v: number; // version, for compare-and-swap
   u: Date; // updated
 }
 
-const idOf = (tenantId: string, key: DocumentKey) => {
+const hashOf = (tenantId: string, key: DocumentKey) => {
   const k = storedKey(key);
   return createHash('sha1')
     .update(JSON.stringify([tenantId, k.kind, k.activityId, k.agentKey, k.registration, key.id]))
     .digest('hex');
 };
 
+// Far longer than any request lives (and than the clock skew between instances).
+const REVISION_GRACE_MS = 10 * 60_000;
+
 const isDuplicateKey = (e: unknown) => (e as { code?: number }).code === 11000;
 
-/** xAPI documents on MongoDB (collection `xapi_documents`); writes are conditional on the version. */
+const toDocument = (d: Doc): StoredDocument => ({
+  kind: d.k,
+  activityId: d.a,
+  agentKey: d.g,
+  registration: d.r,
+  id: d.d,
+  contentType: d.ct,
+  content: Buffer.from(d.c.buffer),
+  etag: d.e,
+  updated: d.u.toISOString(),
+});
+
+/** xAPI documents on MongoDB (collection `xapi_documents`), as insert-only revisions. */
 export class MongoDocuments extends CasDocuments {
   private readonly col: mongoose.mongo.Collection<Doc>;
 
@@ -40,84 +61,77 @@ export class MongoDocuments extends CasDocuments {
     this.col = db.collection<Doc>('xapi_documents');
   }
 
-  protected async read(tenantId: string, key: DocumentKey): Promise<VersionedDocument | undefined> {
-    const d = await this.col.findOne({ _id: idOf(tenantId, key) });
-    if (!d) return undefined;
-    return {
-      version: d.v,
-      doc: {
-        kind: d.k,
-        activityId: d.a,
-        agentKey: d.g,
-        registration: d.r,
-        id: d.d,
-        contentType: d.ct,
-        content: Buffer.from(d.c.buffer),
-        etag: d.e,
-        updated: d.u.toISOString(),
-      },
-    };
+  protected async read(tenantId: string, key: DocumentKey): Promise<VersionedDocument> {
+    const d = await this.col.findOne({ h: hashOf(tenantId, key) }, { sort: { v: -1 } });
+    if (!d) return { doc: undefined, version: 0 };
+    return { doc: d.x ? undefined : toDocument(d), version: d.v };
   }
 
-  private fields(d: StoredDocument) {
-    return {
-      ct: d.contentType,
-      c: new mongoose.mongo.Binary(d.content),
-      e: d.etag,
-      u: new Date(d.updated),
-    };
-  }
-
-  protected async insert(tenantId: string, d: StoredDocument): Promise<boolean> {
-    const k = storedKey(d);
+  protected async swap(
+    tenantId: string,
+    key: DocumentKey,
+    version: number,
+    next: StoredDocument | undefined,
+  ): Promise<boolean> {
+    const h = hashOf(tenantId, key);
+    const k = storedKey(key);
+    const v = version + 1;
     try {
       await this.col.insertOne({
-        _id: idOf(tenantId, d),
+        _id: `${h}:${v}`,
+        h,
         t: tenantId,
         k: k.kind,
         a: k.activityId,
         g: k.agentKey,
         r: k.registration,
-        d: d.id,
-        v: 1,
-        ...this.fields(d),
+        d: key.id,
+        v,
+        x: !next,
+        ct: next?.contentType ?? '',
+        c: new mongoose.mongo.Binary(next?.content ?? Buffer.alloc(0)),
+        e: next?.etag ?? '',
+        u: next ? new Date(next.updated) : new Date(),
       });
-      return true;
     } catch (error) {
       if (isDuplicateKey(error)) return false;
       throw error;
     }
+    // Superseded revisions are never read again (reads take the highest), but a revision number must
+    // not be freed while a writer that read the revision before it may still try to take it: such a
+    // writer read before that revision was written, so one written more than a request's lifetime ago
+    // is safe to drop. A failed cleanup is retried by the next write.
+    await this.col
+      .deleteMany({ h, v: { $lt: v }, u: { $lt: new Date(Date.now() - REVISION_GRACE_MS) } })
+      .catch(() => {});
+    return true;
   }
 
-  protected async replace(tenantId: string, d: StoredDocument, version: number): Promise<boolean> {
-    const res = await this.col.updateOne(
-      { _id: idOf(tenantId, d), v: version },
-      { $set: { ...this.fields(d), v: version + 1 } },
-    );
-    return res.matchedCount > 0;
-  }
-
-  protected async remove(tenantId: string, key: DocumentKey, version: number): Promise<boolean> {
-    const res = await this.col.deleteOne({ _id: idOf(tenantId, key), v: version });
-    return res.deletedCount > 0;
-  }
-
-  /** `registration` absent from the scope matches every registration. */
-  private filter(tenantId: string, scope: DocumentScope): mongoose.mongo.Filter<Doc> {
+  /** The latest revision of every key in `scope` (`registration` absent = any registration). */
+  private async latest(tenantId: string, scope: DocumentScope): Promise<Doc[]> {
     const k = storedKey(scope);
     const f: mongoose.mongo.Filter<Doc> = { t: tenantId, k: k.kind, a: k.activityId, g: k.agentKey };
     if (scope.registration !== undefined) f.r = k.registration;
-    return f;
+    const revisions = await this.col.find(f, { projection: { c: 0 } }).toArray();
+    const byKey = new Map<string, Doc>();
+    for (const d of revisions) if ((byKey.get(d.h)?.v ?? -1) < d.v) byKey.set(d.h, d);
+    return [...byKey.values()].filter((d) => !d.x);
   }
 
   async listIds(tenantId: string, scope: DocumentScope, since?: string): Promise<string[]> {
-    const f = this.filter(tenantId, scope);
-    if (since !== undefined) f.u = { $gt: new Date(since) };
-    const docs = await this.col.find(f, { projection: { d: 1 } }).toArray();
+    const after = since === undefined ? undefined : Date.parse(since);
+    const docs = (await this.latest(tenantId, scope)).filter(
+      (d) => after === undefined || d.u.getTime() > after,
+    );
     return [...new Set(docs.map((d) => d.d))].sort();
   }
 
   async deleteMany(tenantId: string, scope: DocumentScope): Promise<number> {
-    return (await this.col.deleteMany(this.filter(tenantId, scope))).deletedCount;
+    let n = 0;
+    for (const d of await this.latest(tenantId, scope)) {
+      const key: DocumentKey = { kind: d.k, activityId: d.a, agentKey: d.g, registration: d.r, id: d.d };
+      if (await this.delete(tenantId, key)) n++;
+    }
+    return n;
   }
 }

@@ -35,12 +35,15 @@ export const mongoRecordMigrations: MongoMigration[] = [
   {
     version: 4,
     name: 'xAPI documents (state, activity profile, agent profile)',
-    // _id is derived from the full document key (unique by construction); this index serves listing,
-    // `since` and State's delete-by-scope.
+    // Revisions are `_id` `<key hash>:<revision>` (unique: the compare-and-swap); `h, v` finds a key's
+    // latest revision, the other index serves listing, `since` and State's delete-by-scope.
     async up(db) {
-      await db
-        .collection('xapi_documents')
-        .createIndex({ t: 1, k: 1, a: 1, g: 1, u: 1 }, { name: 'tenant_kind_activity_agent_updated' });
+      const documents = db.collection('xapi_documents');
+      await documents.createIndex({ h: 1, v: -1 }, { name: 'key_revision' });
+      await documents.createIndex(
+        { t: 1, k: 1, a: 1, g: 1, u: 1 },
+        { name: 'tenant_kind_activity_agent_updated' },
+      );
     },
   },
 ];

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { CasDocuments, storedKey, type VersionedDocument } from '../documents.js';
 import type { DocumentKey, DocumentScope, StoredDocument } from '../types.js';
 import type { SqlPool } from './database.js';
@@ -28,13 +29,13 @@ export class SqlDocuments extends CasDocuments {
     super();
   }
 
-  protected async read(tenantId: string, key: DocumentKey): Promise<VersionedDocument | undefined> {
+  protected async read(tenantId: string, key: DocumentKey): Promise<VersionedDocument> {
     const res = await this.pool.query<Row>(`SELECT * FROM xapi_documents WHERE ${KEY} AND doc_id = $6`, [
       ...keyParams(tenantId, key),
       key.id,
     ]);
     const row = res.rows[0];
-    if (!row) return undefined;
+    if (!row) return { doc: undefined, version: 0 };
     return {
       version: row.version,
       doc: {
@@ -51,30 +52,36 @@ export class SqlDocuments extends CasDocuments {
     };
   }
 
-  protected async insert(tenantId: string, d: StoredDocument): Promise<boolean> {
-    const res = await this.pool.query(
-      `INSERT INTO xapi_documents (tenant_id, kind, activity_id, agent_key, registration, doc_id,
-         content_type, content, etag, version, updated)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10) ON CONFLICT DO NOTHING`,
-      [...keyParams(tenantId, d), d.id, d.contentType, d.content, d.etag, d.updated],
-    );
-    return (res.rowCount ?? 0) > 0;
-  }
-
-  protected async replace(tenantId: string, d: StoredDocument, version: number): Promise<boolean> {
-    const res = await this.pool.query(
-      `UPDATE xapi_documents SET content_type = $7, content = $8, etag = $9, updated = $10, version = version + 1
-       WHERE ${KEY} AND doc_id = $6 AND version = $11`,
-      [...keyParams(tenantId, d), d.id, d.contentType, d.content, d.etag, d.updated, version],
-    );
-    return (res.rowCount ?? 0) > 0;
-  }
-
-  protected async remove(tenantId: string, key: DocumentKey, version: number): Promise<boolean> {
-    const res = await this.pool.query(
-      `DELETE FROM xapi_documents WHERE ${KEY} AND doc_id = $6 AND version = $7`,
-      [...keyParams(tenantId, key), key.id, version],
-    );
+  protected async swap(
+    tenantId: string,
+    key: DocumentKey,
+    version: number,
+    d: StoredDocument | undefined,
+  ): Promise<boolean> {
+    const k = [...keyParams(tenantId, key), key.id];
+    let res: { rowCount: number | null };
+    if (!d) {
+      res = await this.pool.query(
+        `DELETE FROM xapi_documents WHERE ${KEY} AND doc_id = $6 AND version = $7`,
+        [...k, version],
+      );
+    } else if (version === 0) {
+      // A row deleted and created again starts from a random version, so a writer still holding the old
+      // row's version cannot mistake the new row for it (no ABA).
+      res = await this.pool.query(
+        `INSERT INTO xapi_documents (tenant_id, kind, activity_id, agent_key, registration, doc_id,
+           content_type, content, etag, version, updated)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
+        [...k, d.contentType, d.content, d.etag, 1 + randomInt(2 ** 30), d.updated],
+      );
+    } else {
+      res = await this.pool.query(
+        `UPDATE xapi_documents SET content_type = $7, content = $8, etag = $9, updated = $10,
+           version = version + 1
+         WHERE ${KEY} AND doc_id = $6 AND version = $11`,
+        [...k, d.contentType, d.content, d.etag, d.updated, version],
+      );
+    }
     return (res.rowCount ?? 0) > 0;
   }
 
