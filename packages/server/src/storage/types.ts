@@ -14,6 +14,8 @@ export interface StatementRecord {
   stored: string;
   /** The full statement as served back (`stored`, `authority`, `version`, `id` set). */
   statement: Record<string, unknown>;
+  /** The stored JSON text of `statement`, when a store read it (served verbatim by `format=exact`). */
+  raw?: string;
   /** Canonical signature used to compare a re-sent statement with the stored one (immutability). */
   signature: string;
   /** Index terms (`a:<agent>`, `v:<verb>`, `o:<activity>`…) the statement matches directly. */

@@ -8,7 +8,10 @@ import { type Cursor, encodeCursor, type Filter, type Format, pageQuery } from '
 
 /** One page of a statements query. */
 export interface StatementPage {
-  statements: Statement[];
+  /** The statements as the requested format shows them (built on first access). */
+  readonly statements: Statement[];
+  /** The `statements` array as JSON text: the stored bytes, spliced, when the format is `exact`. */
+  json(): string;
   /** Cursor token of the next page, when there is one. */
   next?: string;
   /** Latest `stored` among the page's statements. */
@@ -94,11 +97,22 @@ export async function readPage(
   }
   let lastStored: string | undefined;
   for (const r of page) if (!lastStored || r.stored > lastStored) lastStored = r.stored;
-  return {
-    statements: page.map((r) =>
-      formatStatement(r.statement as unknown as Statement, request.format, languages),
-    ),
+  let statements: Statement[] | undefined;
+  const result: StatementPage = {
+    get statements() {
+      statements ??= page.map((r) =>
+        formatStatement(r.statement as unknown as Statement, request.format, languages),
+      );
+      return statements;
+    },
+    json() {
+      // the hot read path: no parse and re-serialise of stored statements when they are served as stored
+      if (request.format === 'exact' && page.every((r) => r.raw !== undefined))
+        return `[${page.map((r) => r.raw).join(',')}]`;
+      return JSON.stringify(result.statements);
+    },
     next,
     lastStored,
   };
+  return result;
 }

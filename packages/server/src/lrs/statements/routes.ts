@@ -168,12 +168,11 @@ async function sendPage(
   withAttachments: boolean,
 ): Promise<void> {
   if (page.lastStored) res.setHeader('Last-Modified', new Date(page.lastStored).toUTCString());
-  const result = {
-    statements: page.statements,
-    more: page.next ? `${deps.endpointPath}/statements?more=${encodeURIComponent(page.next)}` : '',
-  };
-  if (withAttachments) return sendWithAttachments(res, deps, tenantId, result, page.statements);
-  res.json(result);
+  const more = page.next ? `${deps.endpointPath}/statements?more=${encodeURIComponent(page.next)}` : '';
+  if (withAttachments) {
+    return sendWithAttachments(res, deps, tenantId, { statements: page.statements, more }, page.statements);
+  }
+  res.type('application/json').send(`{"statements":${page.json()},"more":${JSON.stringify(more)}}`);
 }
 
 /** `attachments=true`: multipart/mixed with the JSON first, then each attachment content held once. */

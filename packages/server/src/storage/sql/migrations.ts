@@ -2,7 +2,7 @@ import type { Migration } from './migrate.js';
 
 /**
  * Record-store schema (statements, credentials) for PostgreSQL 15+ and PGlite. Statement bodies are kept
- * as text so GET serves the stored bytes without re-serialising; index terms live in `statement_terms`
+ * as text so GET serves the stored bytes without re-serialising; index terms (hashed) live in `statement_index`
  * so every filter is a tenant-first B-tree range scan in storage-key order (keyset paging).
  */
 export const recordMigrations: Migration[] = [
@@ -97,6 +97,27 @@ export const recordMigrations: Migration[] = [
       );
       CREATE INDEX xapi_documents_scope_updated
         ON xapi_documents (tenant_id, kind, activity_id, agent_key, updated);
+    `,
+  },
+  {
+    version: 5,
+    name: 'hashed statement index terms',
+    // Terms become 16-byte hashes (md5 as uuid): a fraction of the index size of full IRIs. Each statement
+    // also keeps its terms (own and inherited through StatementRefs) so references copy them without a scan.
+    sql: `
+      CREATE TABLE statement_index (
+        tenant_id text NOT NULL,
+        term uuid NOT NULL,
+        key uuid NOT NULL,
+        PRIMARY KEY (tenant_id, term, key)
+      );
+      ALTER TABLE statements ADD COLUMN terms uuid[] NOT NULL DEFAULT '{}';
+      INSERT INTO statement_index (tenant_id, term, key)
+        SELECT tenant_id, md5(term)::uuid, key FROM statement_terms ON CONFLICT DO NOTHING;
+      UPDATE statements s SET terms = x.terms
+        FROM (SELECT tenant_id, key, array_agg(md5(term)::uuid) AS terms FROM statement_terms GROUP BY 1, 2) x
+        WHERE s.tenant_id = x.tenant_id AND s.key = x.key;
+      DROP TABLE statement_terms;
     `,
   },
 ];

@@ -1,5 +1,6 @@
 import type { InsertOutcome, StatementQuery, StatementRecord, StatementRepository } from '../types.js';
 import { inTransaction, type SqlClient, type SqlPool } from './database.js';
+import { termId } from './terms.js';
 
 // StatementRef chains are followed this deep when inheriting index terms (spec: "recursively").
 const MAX_REF_DEPTH = 16;
@@ -25,15 +26,21 @@ class Conflicts extends Error {
   }
 }
 
-function toRecord(tenantId: string, r: Row, terms: string[] = []): StatementRecord {
+/** A record whose `statement` is parsed from the stored text only if someone reads it. */
+function toRecord(tenantId: string, r: Row): StatementRecord {
+  let parsed: Record<string, unknown> | undefined;
   return {
     tenantId,
     key: r.key,
     id: r.id,
     stored: r.stored.toISOString(),
-    statement: JSON.parse(r.body),
+    get statement() {
+      parsed ??= JSON.parse(r.body) as Record<string, unknown>;
+      return parsed;
+    },
+    raw: r.body,
     signature: r.signature,
-    terms,
+    terms: [],
     actorKey: r.actor_key ?? undefined,
     refTarget: r.ref_target ?? undefined,
     voidingTarget: r.voiding_target ?? undefined,
@@ -41,7 +48,10 @@ function toRecord(tenantId: string, r: Row, terms: string[] = []): StatementReco
   };
 }
 
-/** Statements on PostgreSQL or PGlite: one row per statement plus one `statement_terms` row per index term. */
+/**
+ * Statements on PostgreSQL or PGlite: one row per statement (its JSON text, and the hashed terms it
+ * matches, own and inherited) plus one `statement_index` row per term for the filters.
+ */
 export class SqlStatements implements StatementRepository {
   constructor(private readonly pool: SqlPool) {}
 
@@ -56,27 +66,20 @@ export class SqlStatements implements StatementRepository {
   }
 
   private insertInTransaction(tenantId: string, records: StatementRecord[]): Promise<InsertOutcome> {
-    const termKeys: string[] = [];
-    const terms: string[] = [];
-    for (const r of records) {
-      for (const t of new Set(r.terms)) {
-        termKeys.push(r.key);
-        terms.push(t);
-      }
-    }
+    const termsOf = records.map((r) => `{${[...new Set(r.terms)].map(termId).join(',')}}`);
     return inTransaction(this.pool, async (client) => {
       // One round trip for the common case: insert the statements, index the ones inserted, and tell
       // whether a stored statement already voids or references one of them (then the slow path runs).
       const res = await client.query<{ id: string; pending: boolean }>(
         `WITH ins AS (
-           INSERT INTO statements (tenant_id, ${columns})
-           SELECT $1, k, i, s, b, g, a, r, v, false
-           FROM unnest($2::uuid[], $3::uuid[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::uuid[], $9::uuid[])
-             AS t(k, i, s, b, g, a, r, v)
-           ON CONFLICT DO NOTHING RETURNING key, id
-         ), terms AS (
-           INSERT INTO statement_terms (tenant_id, term, key)
-           SELECT $1, x.t, x.k FROM unnest($10::text[], $11::uuid[]) AS x(t, k) JOIN ins ON ins.key = x.k
+           INSERT INTO statements (tenant_id, ${columns}, terms)
+           SELECT $1, k, i, s, b, g, a, r, v, false, t::uuid[]
+           FROM unnest($2::uuid[], $3::uuid[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::uuid[],
+                       $9::uuid[], $10::text[]) AS x(k, i, s, b, g, a, r, v, t)
+           ON CONFLICT DO NOTHING RETURNING key, id, terms
+         ), idx AS (
+           INSERT INTO statement_index (tenant_id, term, key)
+           SELECT $1, unnest(ins.terms), ins.key FROM ins
            ON CONFLICT DO NOTHING
          )
          SELECT ins.id, EXISTS (
@@ -93,8 +96,7 @@ export class SqlStatements implements StatementRepository {
           records.map((r) => r.actorKey ?? null),
           records.map((r) => r.refTarget ?? null),
           records.map((r) => r.voidingTarget ?? null),
-          terms,
-          termKeys,
+          termsOf,
         ],
       );
       const insertedIds = new Set(res.rows.map((r) => r.id));
@@ -140,42 +142,37 @@ export class SqlStatements implements StatementRepository {
 
   /**
    * StatementRef filter rule: a statement that references a matching statement matches too (recursively).
-   * Referencing statements carry the index terms of what they reference, kept up to date in both orders
-   * of arrival.
+   * A referencing statement carries the terms of what it references, kept up to date whichever arrives
+   * first: the new statements take their targets' terms, then every statement referencing a changed one
+   * takes its terms, until nothing changes (terms only grow, so it ends).
    */
   private async inheritReferencedTerms(
     client: SqlClient,
     tenantId: string,
     inserted: StatementRecord[],
   ): Promise<void> {
+    const inherit = (where: string) =>
+      `WITH upd AS (
+         UPDATE statements s
+         SET terms = ARRAY(SELECT DISTINCT t FROM unnest(s.terms || tgt.terms) AS t)
+         FROM statements tgt
+         WHERE s.tenant_id = $1 AND ${where} AND tgt.tenant_id = $1 AND tgt.id = s.ref_target
+           AND NOT (s.terms @> tgt.terms)
+         RETURNING s.key, s.id, s.terms
+       ), idx AS (
+         INSERT INTO statement_index (tenant_id, term, key)
+         SELECT $1, unnest(upd.terms), upd.key FROM upd ON CONFLICT DO NOTHING
+       )
+       SELECT id FROM upd`;
     const withRef = inserted.filter((r) => r.refTarget).map((r) => r.key);
-    if (withRef.length > 0) {
-      await client.query(
-        `INSERT INTO statement_terms (tenant_id, term, key)
-         SELECT $1, t.term, s.key FROM statements s
-         JOIN statements tgt ON tgt.tenant_id = $1 AND tgt.id = s.ref_target
-         JOIN statement_terms t ON t.tenant_id = $1 AND t.key = tgt.key
-         WHERE s.tenant_id = $1 AND s.key = ANY($2::uuid[]) ON CONFLICT DO NOTHING`,
-        [tenantId, withRef],
-      );
-    }
+    if (withRef.length > 0) await client.query(inherit('s.key = ANY($2::uuid[])'), [tenantId, withRef]);
     let ids = inserted.map((r) => r.id);
     for (let depth = 0; depth < MAX_REF_DEPTH && ids.length > 0; depth++) {
-      const refs = await client.query<{ id: string }>(
-        `WITH referencing AS (
-           SELECT s.key, s.id, tgt.key AS target_key FROM statements s
-           JOIN statements tgt ON tgt.tenant_id = $1 AND tgt.id = s.ref_target
-           WHERE s.tenant_id = $1 AND s.ref_target = ANY($2::uuid[])
-         ), added AS (
-           INSERT INTO statement_terms (tenant_id, term, key)
-           SELECT $1, t.term, r.key FROM referencing r
-           JOIN statement_terms t ON t.tenant_id = $1 AND t.key = r.target_key
-           ON CONFLICT DO NOTHING RETURNING key
-         )
-         SELECT DISTINCT r.id FROM referencing r JOIN added a ON a.key = r.key`,
-        [tenantId, ids],
-      );
-      ids = refs.rows.map((r) => r.id);
+      const changed = await client.query<{ id: string }>(inherit('s.ref_target = ANY($2::uuid[])'), [
+        tenantId,
+        ids,
+      ]);
+      ids = changed.rows.map((r) => r.id);
     }
   }
 
@@ -195,15 +192,12 @@ export class SqlStatements implements StatementRepository {
     };
     const where = ['s.tenant_id = $1', 'NOT s.voided'];
     let from = 'statements s';
-    const [first, ...rest] = q.terms;
+    const [first, ...rest] = q.terms.map(termId);
     if (first !== undefined) {
-      from += ` JOIN statement_terms t0 ON t0.tenant_id = s.tenant_id AND t0.key = s.key AND t0.term = ${p(first)}`;
+      from += ` JOIN statement_index t0 ON t0.tenant_id = s.tenant_id AND t0.key = s.key AND t0.term = ${p(first)}::uuid`;
     }
-    for (const term of rest) {
-      where.push(
-        `EXISTS (SELECT 1 FROM statement_terms ti WHERE ti.tenant_id = s.tenant_id AND ti.key = s.key AND ti.term = ${p(term)})`,
-      );
-    }
+    // further terms: the statement's own term array holds them (no second index probe per row)
+    if (rest.length > 0) where.push(`s.terms @> ${p(`{${rest.join(',')}}`)}::uuid[]`);
     if (q.actorKey !== undefined) where.push(`s.actor_key = ${p(q.actorKey)}`);
     if (q.after !== undefined) where.push(`s.key > ${p(q.after)}::uuid`);
     if (q.before !== undefined) where.push(`s.key < ${p(q.before)}::uuid`);
