@@ -138,4 +138,14 @@ describe('several tabs', () => {
     await settle();
     expect(ids(await b.load()).sort()).toEqual(['id-1', 'id-2', 'id-3']);
   });
+
+  it('a partial load forgets what another tab sent, and keeps what it has not read', async () => {
+    const a = createQueue(Promise.resolve(localStorageStore('s')), 100, 1e9, () => {});
+    for (let n = 1; n <= 4; n++) a.push(st(n));
+    await settle();
+    const b = createQueue(Promise.resolve(localStorageStore('s')), 100, 1e9, () => {});
+    await b.remove((await b.load()).slice(0, 2)); // tab b sends 1 and 2
+    expect(ids(await a.load(1))).toEqual(['id-3', 'id-4']);
+    expect(a.size()).toEqual([2, a.pending().reduce((n, i) => n + i.b, 0)]);
+  });
 });

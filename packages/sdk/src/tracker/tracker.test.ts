@@ -295,6 +295,19 @@ describe('page lifecycle', () => {
     ]);
   });
 
+  it('sends a statement recorded in a later pagehide listener at once', () => {
+    fakeBeacon();
+    const { tracker, net } = make({ heartbeat: 0 });
+    tracker.initialize('https://example.org/unit');
+    addEventListener('pagehide', () => tracker.terminate('https://example.org/unit'), { once: true });
+    dispatchEvent(new Event('pagehide'));
+    const verbs = net.calls.flatMap((c) => c.body.map((s) => (s as Statement).verb.id.split('/').pop()));
+    expect(verbs).toEqual(['initialized', 'terminated']);
+    setVisible(true); // back from the bfcache: normal batching again
+    tracker.experience('https://x/1');
+    expect(net.calls).toHaveLength(2);
+  });
+
   it('flushes when the tab becomes hidden', () => {
     const { tracker, net } = make();
     tracker.experience('https://x/1');

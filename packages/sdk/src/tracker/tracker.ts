@@ -131,12 +131,15 @@ export function createTracker(options: TrackerOptions): Tracker {
   const context = contextFactory(o.context ?? {}, lang);
   const session = () => o.context?.parent ?? { id: pageId(), type: ActivityTypes.page };
   let screen: string | undefined;
+  let hiding = false;
 
   const enqueue = (statement: Statement) => {
     const s = o.beforeSend ? o.beforeSend(statement) : statement;
     if (!s) return null;
     queue.push(s);
-    sender.schedule();
+    // Recorded while the page is going away (e.g. terminate() in a pagehide listener): send at once.
+    if (hiding) sender.hide();
+    else sender.schedule();
     log?.(s.verb.id, s);
     return s;
   };
@@ -196,15 +199,14 @@ export function createTracker(options: TrackerOptions): Tracker {
 
   const heartbeat = o.heartbeat ?? 3e4;
   const interval = heartbeat > 0 ? setInterval(ping, heartbeat) : undefined;
-  const onHide = () => {
-    if (document.visibilityState === 'hidden') {
-      ping();
-      sender.hide();
-    }
-  };
   const onPageHide = () => {
+    hiding = true;
     ping();
     sender.hide();
+  };
+  const onHide = () => {
+    if (document.visibilityState === 'hidden') onPageHide();
+    else hiding = false;
   };
   const onOnline = () => sender.resume();
   document.addEventListener('visibilitychange', onHide);
