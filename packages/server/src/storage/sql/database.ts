@@ -34,7 +34,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
  * const db = await openPostgres('postgres://postgres@127.0.0.1:5432/kairos');
  */
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<SqlDatabase> {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, idleTimeoutMillis: 30_000 });
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 20, idleTimeoutMillis: 30_000 });
   // An idle client losing its server connection must not crash the process.
   pool.on('error', () => {});
   return {

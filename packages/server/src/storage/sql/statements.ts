@@ -65,9 +65,27 @@ export class SqlStatements implements StatementRepository {
     }
   }
 
-  private insertInTransaction(tenantId: string, records: StatementRecord[]): Promise<InsertOutcome> {
-    const termsOf = records.map((r) => `{${[...new Set(r.terms)].map(termId).join(',')}}`);
+  private async insertInTransaction(tenantId: string, records: StatementRecord[]): Promise<InsertOutcome> {
+    const single = records[0]!;
+    if (records.length === 1 && !single.refTarget && !single.voidingTarget) {
+      // One plain statement: the insert statement is atomic on its own, so skip BEGIN/COMMIT round trips.
+      const outcome = await this.insertWith(this.pool, tenantId, records);
+      if (outcome.pending) await inTransaction(this.pool, (client) => this.link(client, tenantId, records));
+      return outcome.result;
+    }
     return inTransaction(this.pool, async (client) => {
+      const outcome = await this.insertWith(client, tenantId, records);
+      if (outcome.pending || outcome.inserted.some((r) => r.voidingTarget || r.refTarget)) {
+        await this.link(client, tenantId, outcome.inserted);
+      }
+      return outcome.result;
+    });
+  }
+
+  /** Inserts and indexes the batch in one statement; throws {@link Conflicts} when an id clashes. */
+  private async insertWith(client: SqlClient, tenantId: string, records: StatementRecord[]) {
+    const termsOf = records.map((r) => `{${[...new Set(r.terms)].map(termId).join(',')}}`);
+    {
       // One round trip for the common case: insert the statements, index the ones inserted, and tell
       // whether a stored statement already voids or references one of them (then the slow path runs).
       const res = await client.query<{ id: string; pending: boolean }>(
@@ -113,11 +131,9 @@ export class SqlStatements implements StatementRepository {
         if (conflicts.length > 0) throw new Conflicts(conflicts);
         duplicates.push(...others.map((r) => r.id));
       }
-      const pending = res.rows.some((r) => r.pending);
-      if (pending || inserted.some((r) => r.voidingTarget || r.refTarget))
-        await this.link(client, tenantId, inserted);
-      return { ok: true, inserted: inserted.map((r) => r.id), duplicates };
-    });
+      const result: InsertOutcome = { ok: true, inserted: inserted.map((r) => r.id), duplicates };
+      return { result, inserted, pending: inserted.length > 0 && res.rows.some((r) => r.pending) };
+    }
   }
 
   /** Voiding and StatementRef bookkeeping, for batches that void, reference, or are referenced. */
