@@ -48,7 +48,9 @@ export function alternateRequestSyntax(options: { bodyLimit: string }) {
       req.method = method.toUpperCase();
       req.body = undefined;
       if (content !== undefined) {
-        req.headers['content-type'] ??= 'application/json';
+        // the form's own content type describes the form, not `content`
+        if (!Object.keys(fields).some((k) => k.toLowerCase() === 'content-type'))
+          req.headers['content-type'] = 'application/json';
         if (/json/i.test(req.headers['content-type']!)) {
           try {
             req.body = JSON.parse(content);

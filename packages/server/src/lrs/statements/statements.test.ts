@@ -354,7 +354,6 @@ for (const [backend, open] of recordStoreFactories) {
           content: JSON.stringify(statement()),
           Authorization: auth,
           'X-Experience-API-Version': version,
-          'Content-Type': 'application/json',
         });
       const alt = (body: URLSearchParams) =>
         fetch(`${app.url}/xapi/statements?method=PUT`, {

@@ -55,45 +55,43 @@ const isDuplicateKey = (e: unknown) => (e as { code?: number }).code === 11000;
  */
 export class MongoStatements implements StatementRepository {
   private readonly col: mongoose.mongo.Collection<StatementDoc>;
+  private readonly refs: mongoose.mongo.Collection<{ _id: string; t: string }>;
 
   constructor(db: mongoose.mongo.Db) {
     this.col = db.collection<StatementDoc>('statements');
+    this.refs = db.collection<{ _id: string; t: string }>('statement_refs');
   }
 
   async insert(tenantId: string, records: StatementRecord[]): Promise<InsertOutcome> {
     if (records.length === 0) return { ok: true, inserted: [], duplicates: [] };
-    const existing = await this.signatures(
-      tenantId,
-      records.map((r) => r.id),
-    );
-    const conflicts = records.filter((r) => existing.has(r.id) && existing.get(r.id) !== r.signature);
-    if (conflicts.length > 0) return { ok: false, conflicts: conflicts.map((r) => r.id) };
-    const fresh = records.filter((r) => !existing.has(r.id));
-    const duplicates = records.filter((r) => existing.has(r.id)).map((r) => r.id);
-    let inserted = fresh;
-    if (fresh.length > 0) {
-      try {
-        await this.col.insertMany(
-          fresh.map((r) => toDoc(tenantId, r)),
-          { ordered: false },
-        );
-      } catch (error) {
-        if (!isDuplicateKey(error) && !(error as { writeErrors?: unknown }).writeErrors) throw error;
-        // Some ids were written concurrently by another request: sort them into duplicates and conflicts.
-        const now = await this.docs(
-          tenantId,
-          fresh.map((r) => r.id),
-        );
-        if (fresh.some((r) => !now.has(r.id))) throw error;
-        const raced = fresh.filter((r) => now.get(r.id)!._id !== r.key);
-        const lost = raced.filter((r) => now.get(r.id)!.sig !== r.signature);
-        if (lost.length > 0) return { ok: false, conflicts: lost.map((r) => r.id) };
-        duplicates.push(...raced.map((r) => r.id));
-        inserted = fresh.filter((r) => !raced.includes(r));
+    // Insert first: the unique (tenant, id) index finds re-sent ids, so the common case reads nothing.
+    let failed = new Set<number>();
+    try {
+      await this.col.insertMany(
+        records.map((r) => toDoc(tenantId, r)),
+        { ordered: false },
+      );
+    } catch (error) {
+      const writeErrors = (error as { writeErrors?: { index: number; code: number }[] }).writeErrors;
+      if (!writeErrors?.length || writeErrors.some((w) => w.code !== 11000)) throw error;
+      failed = new Set(writeErrors.map((w) => w.index));
+    }
+    const inserted = records.filter((_, i) => !failed.has(i));
+    const others = records.filter((_, i) => failed.has(i));
+    if (others.length > 0) {
+      const existing = await this.signatures(
+        tenantId,
+        others.map((r) => r.id),
+      );
+      const conflicts = others.filter((r) => existing.get(r.id) !== r.signature);
+      if (conflicts.length > 0) {
+        // No transactions here: take back what this batch wrote, so a rejected batch leaves nothing.
+        if (inserted.length > 0) await this.col.deleteMany({ _id: { $in: inserted.map((r) => r.key) } });
+        return { ok: false, conflicts: conflicts.map((r) => r.id) };
       }
     }
     if (inserted.length > 0) await this.afterInsert(tenantId, inserted);
-    return { ok: true, inserted: inserted.map((r) => r.id), duplicates };
+    return { ok: true, inserted: inserted.map((r) => r.id), duplicates: others.map((r) => r.id) };
   }
 
   private async signatures(tenantId: string, ids: string[]): Promise<Map<string, string>> {
@@ -108,7 +106,31 @@ export class MongoStatements implements StatementRepository {
     return new Map(docs.map((d) => [d.id, d]));
   }
 
+  /**
+   * Voiding and StatementRef bookkeeping. Every statement that voids or references another records its
+   * target in `statement_refs` (keyed by tenant and target id), so a plain batch checks one small keyed
+   * collection instead of searching statements for references to what it just stored.
+   */
   private async afterInsert(tenantId: string, inserted: StatementRecord[]): Promise<void> {
+    const targets = [
+      ...new Set(inserted.flatMap((r) => [r.refTarget, r.voidingTarget]).filter((t) => t !== undefined)),
+    ];
+    if (targets.length > 0) {
+      await this.refs.bulkWrite(
+        targets.map((target) => ({
+          updateOne: {
+            filter: { _id: `${tenantId}|${target}` },
+            update: { $set: { t: tenantId } },
+            upsert: true,
+          },
+        })),
+        { ordered: false },
+      );
+    }
+    const referenced = await this.refs
+      .find({ _id: { $in: inserted.map((r) => `${tenantId}|${r.id}`) } })
+      .toArray();
+    if (targets.length === 0 && referenced.length === 0) return;
     const voidTargets = inserted.filter((r) => r.voidingTarget).map((r) => r.voidingTarget!);
     if (voidTargets.length > 0) {
       await this.col.updateMany(
@@ -116,20 +138,26 @@ export class MongoStatements implements StatementRepository {
         { $set: { voided: true } },
       );
     }
-    const voidersOfNew = await this.col
-      .find({ t: tenantId, vt: { $in: inserted.map((r) => r.id) } }, { projection: { vt: 1 } })
-      .toArray();
-    if (voidersOfNew.length > 0) {
-      await this.col.updateMany(
-        { t: tenantId, id: { $in: voidersOfNew.map((d) => d.vt!) }, vt: null },
-        { $set: { voided: true } },
-      );
+    if (referenced.length > 0) {
+      const voidersOfNew = await this.col
+        .find({ t: tenantId, vt: { $in: inserted.map((r) => r.id) } }, { projection: { vt: 1 } })
+        .toArray();
+      if (voidersOfNew.length > 0) {
+        await this.col.updateMany(
+          { t: tenantId, id: { $in: voidersOfNew.map((d) => d.vt!) }, vt: null },
+          { $set: { voided: true } },
+        );
+      }
     }
-    await this.inheritReferencedTerms(tenantId, inserted);
+    await this.inheritReferencedTerms(tenantId, inserted, referenced.length > 0);
   }
 
   /** StatementRef filter rule, as in the SQL store: referencing statements carry their targets' terms. */
-  private async inheritReferencedTerms(tenantId: string, inserted: StatementRecord[]): Promise<void> {
+  private async inheritReferencedTerms(
+    tenantId: string,
+    inserted: StatementRecord[],
+    referenced: boolean,
+  ): Promise<void> {
     const termsById = new Map(inserted.map((r) => [r.id, new Set(r.terms)]));
     const withRef = inserted.filter((r) => r.refTarget);
     if (withRef.length > 0) {
@@ -144,7 +172,7 @@ export class MongoStatements implements StatementRepository {
         for (const t of target.terms) termsById.get(r.id)!.add(t);
       }
     }
-    let current = termsById;
+    let current = referenced ? termsById : new Map<string, Set<string>>();
     for (let depth = 0; depth < MAX_REF_DEPTH && current.size > 0; depth++) {
       const referencing = await this.col
         .find({ t: tenantId, ref: { $in: [...current.keys()] } }, { projection: { id: 1, ref: 1, terms: 1 } })
