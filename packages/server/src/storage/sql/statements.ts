@@ -84,38 +84,43 @@ export class SqlStatements implements StatementRepository {
 
   /** Inserts and indexes the batch in one statement; throws {@link Conflicts} when an id clashes. */
   private async insertWith(client: SqlClient, tenantId: string, records: StatementRecord[]) {
-    const termsOf = records.map((r) => `{${[...new Set(r.terms)].map(termId).join(',')}}`);
+    // The batch travels as one JSON document: V8 serialises it natively, far cheaper than escaping
+    // ten array parameters, and json_to_recordset parses it in one pass.
+    const rows = JSON.stringify(
+      records.map((r) => ({
+        k: r.key,
+        i: r.id,
+        s: r.stored,
+        b: JSON.stringify(r.statement),
+        g: r.signature,
+        a: r.actorKey ?? null,
+        r: r.refTarget ?? null,
+        v: r.voidingTarget ?? null,
+        t: [...new Set(r.terms)].map(termId),
+      })),
+    );
     {
       // One round trip for the common case: insert the statements, index the ones inserted, and tell
       // whether a stored statement already voids or references one of them (then the slow path runs).
       const res = await client.query<{ id: string; pending: boolean }>(
-        `WITH ins AS (
+        `WITH x AS (
+           SELECT * FROM json_to_recordset($2::json)
+             AS x(k uuid, i uuid, s timestamptz, b text, g text, a text, r uuid, v uuid, t uuid[])
+         ), ins AS (
            INSERT INTO statements (tenant_id, ${columns}, terms)
-           SELECT $1, k, i, s, b, g, a, r, v, false, t::uuid[]
-           FROM unnest($2::uuid[], $3::uuid[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::uuid[],
-                       $9::uuid[], $10::text[]) AS x(k, i, s, b, g, a, r, v, t)
+           SELECT $1, k, i, s, b, g, a, r, v, false, t FROM x
            ON CONFLICT DO NOTHING RETURNING key, id, terms
          ), idx AS (
            INSERT INTO statement_index (tenant_id, term, key)
            SELECT $1, unnest(ins.terms), ins.key FROM ins
            ON CONFLICT DO NOTHING
          )
-         SELECT ins.id, EXISTS (
-           SELECT 1 FROM statements p WHERE p.tenant_id = $1
-             AND (p.voiding_target = ANY($3::uuid[]) OR p.ref_target = ANY($3::uuid[]))
-         ) AS pending FROM ins`,
-        [
-          tenantId,
-          records.map((r) => r.key),
-          records.map((r) => r.id),
-          records.map((r) => r.stored),
-          records.map((r) => JSON.stringify(r.statement)),
-          records.map((r) => r.signature),
-          records.map((r) => r.actorKey ?? null),
-          records.map((r) => r.refTarget ?? null),
-          records.map((r) => r.voidingTarget ?? null),
-          termsOf,
-        ],
+         SELECT ins.id,
+           -- two probes, one per partial index (an OR makes the planner scan the tenant's statements)
+           EXISTS (SELECT 1 FROM statements p WHERE p.tenant_id = $1 AND p.voiding_target IN (SELECT i FROM x))
+           OR EXISTS (SELECT 1 FROM statements p WHERE p.tenant_id = $1 AND p.ref_target IN (SELECT i FROM x))
+           AS pending FROM ins`,
+        [tenantId, rows],
       );
       const insertedIds = new Set(res.rows.map((r) => r.id));
       const inserted = records.filter((r) => insertedIds.has(r.id));
