@@ -1,3 +1,7 @@
 import { kairosPackage } from '../../rollup.config.mjs';
 
-export default kairosPackage({ dir: import.meta.dirname, entries: { index: 'src/index.ts' }, platform: 'browser' });
+export default kairosPackage({
+  dir: import.meta.dirname,
+  entries: { index: 'src/index.ts' },
+  platform: 'browser',
+});

@@ -24,9 +24,17 @@ describe('admin commands on the embedded store', () => {
     const server = await startKairos(env);
     running.push(server);
 
-    const created = await runKairos(['keys', 'create', '--name', 'importer', '--scopes', 'all', '--json'], env);
+    const created = await runKairos(
+      ['keys', 'create', '--name', 'importer', '--scopes', 'all', '--json'],
+      env,
+    );
     expect(created.code).toBe(0);
-    const key = JSON.parse(created.stdout) as { key: string; secret: string; tenantId: string; secretHash?: string };
+    const key = JSON.parse(created.stdout) as {
+      key: string;
+      secret: string;
+      tenantId: string;
+      secretHash?: string;
+    };
     expect(key).toMatchObject({ tenantId: 'default', scopes: ['all'] });
     expect(key.secretHash).toBeUndefined();
     const bad = await runKairos(['keys', 'create', '--name', 'x', '--scopes', 'statements/everything'], env);
@@ -35,7 +43,9 @@ describe('admin commands on the embedded store', () => {
 
     // 120 statements (some without id), one invalid line, one line that is not JSON
     const file = join(dataDir, 'statements.ndjson');
-    const lines = Array.from({ length: 120 }, (_, i) => JSON.stringify(statement(i, i % 3 ? randomUUID() : undefined)));
+    const lines = Array.from({ length: 120 }, (_, i) =>
+      JSON.stringify(statement(i, i % 3 ? randomUUID() : undefined)),
+    );
     lines.splice(10, 0, JSON.stringify({ actor: { mbox: 'nope' }, verb: { id: 'x' }, object: { id: 'y' } }));
     lines.splice(20, 0, '{not json');
     writeFileSync(file, `${lines.join('\n')}\n`);
@@ -53,7 +63,9 @@ describe('admin commands on the embedded store', () => {
       let n = 0;
       let next = '/xapi/statements?limit=50';
       while (next) {
-        const res = await fetch(`${url}${next}`, { headers: { authorization: auth, 'x-experience-api-version': '2.0.0' } });
+        const res = await fetch(`${url}${next}`, {
+          headers: { authorization: auth, 'x-experience-api-version': '2.0.0' },
+        });
         expect(res.status).toBe(200);
         const body = (await res.json()) as { statements: unknown[]; more: string };
         n += body.statements.length;

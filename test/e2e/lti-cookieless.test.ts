@@ -130,7 +130,9 @@ describe.skipIf(!existsSync(CHROMIUM))(
       const { page, frame } = await coursePage(false);
       await bootstrap(frame);
       const cookies = await frame.evaluate(() => {
+        // biome-ignore lint/suspicious/noDocumentCookie: the test probes what the browser does with raw cookies
         document.cookie = 'plain=1; SameSite=None; Secure; Path=/';
+        // biome-ignore lint/suspicious/noDocumentCookie: the test probes what the browser does with raw cookies
         document.cookie = 'chips=1; SameSite=None; Secure; Partitioned; Path=/';
         return document.cookie;
       });

@@ -5,11 +5,16 @@
  * @example
  * defineElement('kairos-quiz', KairosQuiz);
  */
-export function defineElement(name: string, ctor: CustomElementConstructor, registry = globalThis.customElements): boolean {
+export function defineElement(
+  name: string,
+  ctor: CustomElementConstructor,
+  registry = globalThis.customElements,
+): boolean {
   if (!registry) return false;
   const existing = registry.get(name);
   if (existing) {
-    if (existing !== ctor) console.warn(`<${name}> is already defined by another copy of @kairos/elements; keeping the first.`);
+    if (existing !== ctor)
+      console.warn(`<${name}> is already defined by another copy of @kairos/elements; keeping the first.`);
     return false;
   }
   registry.define(name, ctor);

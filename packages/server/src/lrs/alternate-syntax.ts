@@ -21,18 +21,30 @@ export function alternateRequestSyntax(options: { bodyLimit: string }) {
   const form = urlencoded({ extended: false, limit: options.bodyLimit });
   return function alternateSyntaxMiddleware(req: Request, res: Response, next: NextFunction): void {
     const method = (req.query as Record<string, unknown>).method;
-    if (method === undefined) return next();
-    const bad = (message: string) => next(new HttpError(400, 'alternate_syntax', message));
-    if (req.method !== 'POST' || typeof method !== 'string' || !METHODS.has(method.toUpperCase())) {
-      return bad('?method= requests must be POSTs naming GET, HEAD, PUT, POST or DELETE');
+    if (method === undefined) {
+      next();
+      return;
     }
-    if (Object.keys(req.query).length > 1)
-      return bad('with ?method=, every other parameter goes in the form body');
+    const bad = (message: string): void => {
+      next(new HttpError(400, 'alternate_syntax', message));
+    };
+    if (req.method !== 'POST' || typeof method !== 'string' || !METHODS.has(method.toUpperCase())) {
+      bad('?method= requests must be POSTs naming GET, HEAD, PUT, POST or DELETE');
+      return;
+    }
+    if (Object.keys(req.query).length > 1) {
+      bad('with ?method=, every other parameter goes in the form body');
+      return;
+    }
     if (!req.is('application/x-www-form-urlencoded')) {
-      return bad('?method= requests must send Content-Type: application/x-www-form-urlencoded');
+      bad('?method= requests must send Content-Type: application/x-www-form-urlencoded');
+      return;
     }
     form(req, res, (error?: unknown) => {
-      if (error) return next(error);
+      if (error) {
+        next(error);
+        return;
+      }
       const fields = (req.body ?? {}) as Record<string, string>;
       const query = new URLSearchParams();
       let content: string | undefined;
@@ -43,8 +55,10 @@ export function alternateRequestSyntax(options: { bodyLimit: string }) {
         else query.append(name, value);
       }
       const version = parseVersionHeader(req.headers['x-experience-api-version'] as string | undefined);
-      if (version === '2.0.0')
-        return bad('xAPI 2.0 removed the alternate request syntax: send a normal request');
+      if (version === '2.0.0') {
+        bad('xAPI 2.0 removed the alternate request syntax: send a normal request');
+        return;
+      }
       req.method = method.toUpperCase();
       req.body = undefined;
       if (content !== undefined) {

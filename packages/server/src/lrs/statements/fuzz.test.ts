@@ -38,7 +38,7 @@ const weird: unknown[] = [
   null,
   0,
   -1,
-  1e309,
+  Number.MAX_VALUE,
   '',
   'x',
   'not a uri',
