@@ -121,6 +121,22 @@ describe('retry by status class', () => {
     expect(await t.queue.load()).toEqual([]);
   });
 
+  it('retries after a fractional backoff although setTimeout truncates its delay (found in Chromium)', async () => {
+    vi.mocked(Math.random).mockReturnValue(0.2345); // wait 1000 × 0.7345 = 734.5 ms
+    // Browsers convert the delay to a whole number of ms (WebIDL long): the timer fires at 734 ms.
+    const real = globalThis.setTimeout;
+    vi.spyOn(globalThis, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) =>
+      real(fn, Math.trunc(ms ?? 0))) as typeof setTimeout);
+    const t = setup();
+    t.net.next(503);
+    t.push(st(1));
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(t.net.calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(736);
+    expect(t.net.calls).toHaveLength(2);
+    expect(t.sent.flat().map((s) => s.id)).toEqual([st(1).id]);
+  });
+
   it('retries a refused keepalive request at once without keepalive', async () => {
     const t = setup();
     t.net.next('network');

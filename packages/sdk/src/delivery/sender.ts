@@ -62,14 +62,17 @@ export function createSender(o: SenderOptions): Sender {
   const solo = new Set<string>();
 
   const arm = (delay: number) => {
-    // Never earlier than a 429 Retry-After or a backoff allows.
-    delay = Math.max(delay, notBefore - Date.now());
+    // Never earlier than a 429 Retry-After or a backoff allows. Whole ms rounded up: setTimeout truncates
+    // a fractional delay (the jittered backoff), and a timer firing before `notBefore` would send nothing.
+    delay = Math.ceil(Math.max(delay, notBefore - Date.now()));
     if (stopped || Date.now() + delay >= due) return;
     clearTimeout(timer);
     due = Date.now() + delay;
     timer = setTimeout(() => {
       due = Infinity;
-      flush();
+      // Timers and Date.now() are different clocks: fired a little early, wait the rest (else it stalls).
+      if (Date.now() < notBefore) arm(0);
+      else flush();
     }, delay);
   };
   const canSend = () =>
