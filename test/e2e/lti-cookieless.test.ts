@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LtiFeatureOptions } from '../../packages/server/src/lti/index.js';
 import { createTestPlatform, type TestPlatform } from '../lti-platform/index.js';
 import { type LtiKairos, startLtiKairos } from '../lti-platform/kairos.js';
+import { CHROMIUM_ARGS } from '../support/browser.js';
 
 // Kairos (tool.test) framed by the LMS (lms.test) in Chromium with third-party cookies blocked, over HTTPS
 // (SameSite=None and Partitioned cookies need Secure). Server-to-server calls use 127.0.0.1.
@@ -60,12 +61,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
       browser = await chromium.launch({
         executablePath: CHROMIUM,
         args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
+          ...CHROMIUM_ARGS,
           '--ignore-certificate-errors',
           '--host-resolver-rules=MAP lms.test 127.0.0.1, MAP tool.test 127.0.0.1',
           // Third-party cookies blocked, as Chrome does with the phase-out (CHIPS stays available).

@@ -5,6 +5,16 @@ import { type Browser, chromium } from 'playwright-core';
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Whether browser tests can run here. */
+/** Flags every test browser needs here: headless as root, and no background traffic on a closed network. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 export const hasChromium = existsSync(chromiumPath);
 
 const onCi = !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
@@ -23,13 +33,6 @@ export async function launchChromium(): Promise<Browser> {
     );
   return chromium.launch({
     executablePath: chromiumPath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
 }

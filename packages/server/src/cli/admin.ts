@@ -4,6 +4,7 @@ import { localOperations } from '../admin/operations.js';
 import { remoteOperations } from '../admin/remote.js';
 import type { KairosConfig } from '../config/index.js';
 import { KairosError } from '../errors.js';
+import { loadSecret } from '../secret.js';
 import { lockHolder } from '../storage/lock.js';
 import { openStores } from '../storage/open.js';
 
@@ -14,6 +15,7 @@ import { openStores } from '../storage/open.js';
 export async function withAdmin<T>(
   config: KairosConfig,
   fn: (ops: AdminOperations) => Promise<T>,
+  options: { secret?: boolean } = {},
 ): Promise<T> {
   if (!config.databaseUrl) {
     const pid = lockHolder(config.dataDir);
@@ -30,7 +32,9 @@ export async function withAdmin<T>(
   }
   const stores = await openStores(config);
   try {
-    return await fn(localOperations(stores, config.publicUrl));
+    // platform keys are sealed with the server secret: only the commands that need it load (or create) it
+    const secret = options.secret ? loadSecret(config).secret : undefined;
+    return await fn(localOperations(stores, config.publicUrl, undefined, secret));
   } finally {
     await stores.close();
   }

@@ -1,13 +1,8 @@
 import { parseArgs } from 'node:util';
-import { readAdminChannel } from '../admin/channel.js';
-import { type AdminOperations, localOperations } from '../admin/operations.js';
-import { remoteOperations } from '../admin/remote.js';
 import type { KairosConfig } from '../config/index.js';
 import { KairosError } from '../errors.js';
 import type { PlatformInput, PlatformRegistration } from '../lti/registry.js';
-import { loadSecret } from '../secret.js';
-import { lockHolder } from '../storage/lock.js';
-import { openStores } from '../storage/open.js';
+import { withAdmin } from './admin.js';
 import { type CliIo, usageError } from './output.js';
 
 /** Usage of `kairos platform`. */
@@ -19,32 +14,6 @@ kairos platform list [--json]
 kairos platform remove TENANT
 kairos platform rotate-key TENANT
   (dynamic registration needs none of this: give the LMS ${'<KAIROS_PUBLIC_URL>'}/lti/register)`;
-
-/** Like `withAdmin`, with the server secret for the local path (platform keys are sealed with it). */
-async function withPlatformAdmin<T>(
-  config: KairosConfig,
-  fn: (ops: AdminOperations) => Promise<T>,
-): Promise<T> {
-  if (!config.databaseUrl) {
-    const pid = lockHolder(config.dataDir);
-    if (pid !== undefined) {
-      const channel = readAdminChannel(config.dataDir);
-      if (!channel) {
-        throw new KairosError(
-          'server_busy',
-          `Kairos (pid ${pid}) holds ${config.dataDir} but is not serving yet; retry`,
-        );
-      }
-      return fn(remoteOperations(channel));
-    }
-  }
-  const stores = await openStores(config);
-  try {
-    return await fn(localOperations(stores, config.publicUrl, undefined, loadSecret(config).secret));
-  } finally {
-    await stores.close();
-  }
-}
 
 /** Endpoints of well-known LMSs from their base URL (docs/lti/moodle.md, docs/lti/canvas.md). */
 export function presetEndpoints(
@@ -137,7 +106,9 @@ export async function platform(config: KairosConfig, args: string[], io: CliIo):
       if (missing.length > 0) throw usageError(`platform add needs ${missing.map(([, f]) => f).join(', ')}`);
       if (input.deploymentIds.length === 0)
         throw usageError('platform add needs at least one --deployment ID');
-      const added = await withPlatformAdmin(config, (ops) => ops.addPlatform(input as PlatformInput));
+      const added = await withAdmin(config, (ops) => ops.addPlatform(input as PlatformInput), {
+        secret: true,
+      });
       if (values.json) io.out(JSON.stringify(added));
       else {
         io.out(`platform registered: tenant ${added.tenantId}`);
@@ -151,7 +122,7 @@ export async function platform(config: KairosConfig, args: string[], io: CliIo):
       return 0;
     }
     case 'list': {
-      const list = await withPlatformAdmin(config, (ops) => ops.listPlatforms());
+      const list = await withAdmin(config, (ops) => ops.listPlatforms(), { secret: true });
       if (values.json) io.out(JSON.stringify(list));
       else if (list.length === 0)
         io.out('no LTI platform registered (dynamic registration: <public URL>/lti/register)');
@@ -161,14 +132,14 @@ export async function platform(config: KairosConfig, args: string[], io: CliIo):
     case 'remove': {
       const [tenant] = positionals;
       if (!tenant) throw usageError('platform remove needs the TENANT (see kairos platform list)');
-      const removed = await withPlatformAdmin(config, (ops) => ops.removePlatform(tenant));
+      const removed = await withAdmin(config, (ops) => ops.removePlatform(tenant), { secret: true });
       io.out(`removed ${describe(removed)}`);
       return 0;
     }
     case 'rotate-key': {
       const [tenant] = positionals;
       if (!tenant) throw usageError('platform rotate-key needs the TENANT');
-      const rotated = await withPlatformAdmin(config, (ops) => ops.rotatePlatformKey(tenant));
+      const rotated = await withAdmin(config, (ops) => ops.rotatePlatformKey(tenant), { secret: true });
       io.out(
         `new signing key ${rotated.kid} for ${rotated.tenantId}; the old key stays published for an hour`,
       );
