@@ -48,6 +48,9 @@ export async function startServer(
     };
     const app = createApp(deps);
     server = app.listen(config.port, config.host);
+    // Longer than load balancers' idle timeouts (60 s), so a reused connection is never closed under a request.
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
     await once(server, 'listening');
   } catch (error) {
     await stores.close();

@@ -8,6 +8,7 @@ import { ConsistencyTracker } from './consistency.js';
 import { xapiCors } from './cors.js';
 import { documentsRouter } from './documents/index.js';
 import { rateLimit } from './rate-limit.js';
+import { InsertCoalescer } from './statements/coalescer.js';
 import { statementsRouter } from './statements/routes.js';
 import { xapiVersion } from './version.js';
 
@@ -17,6 +18,7 @@ export function lrsFeature(app: Express, deps: AppDeps): void {
   const endpointPath = `${new URL(config.publicUrl).pathname.replace(/\/+$/, '')}/xapi`;
   const statementDeps = {
     record: stores.record,
+    coalescer: new InsertCoalescer(stores.record.statements),
     consistency: new ConsistencyTracker(stores.cache.backend === 'redis' ? 1000 : 0),
     secret,
     endpointPath,

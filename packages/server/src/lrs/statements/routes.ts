@@ -5,6 +5,7 @@ import type { RecordStore } from '../../storage/types.js';
 import { attachmentContents, readMultipartStatements, requireFileUrls } from '../attachments/index.js';
 import { buildMultipart } from '../attachments/multipart.js';
 import type { ConsistencyTracker } from '../consistency.js';
+import type { InsertCoalescer } from './coalescer.js';
 import { decodeCursor, parseStatementsRequest } from './query.js';
 import { readOne, readPage, type StatementPage } from './read.js';
 import { writeStatements } from './write.js';
@@ -12,6 +13,8 @@ import { writeStatements } from './write.js';
 /** What the statements resource needs. */
 export interface StatementsDeps {
   record: RecordStore;
+  /** Group commit of concurrent writes (optional: without it every request is its own insert). */
+  coalescer?: InsertCoalescer;
   consistency: ConsistencyTracker;
   secret: string;
   /** Path of the xAPI endpoint as clients see it (`/xapi`, or `/prefix/xapi` behind a proxy). */

@@ -4,6 +4,7 @@ import { canWriteStatements } from '../../auth/scopes.js';
 import { HttpError } from '../../errors.js';
 import type { AttachmentContent, RecordStore, StatementRecord } from '../../storage/types.js';
 import type { ConsistencyTracker } from '../consistency.js';
+import type { InsertCoalescer } from './coalescer.js';
 import { prepareStatement } from './prepare.js';
 
 /** Result of a successful write. */
@@ -42,7 +43,7 @@ export function authorizeWrite(principal: Principal, statements: Statement[]): v
  * different content) is a 409. Durable when it resolves.
  */
 export async function writeStatements(
-  deps: { record: RecordStore; consistency: ConsistencyTracker },
+  deps: { record: RecordStore; consistency: ConsistencyTracker; coalescer?: InsertCoalescer },
   principal: Principal,
   statements: Statement[],
   version: XapiVersion,
@@ -58,7 +59,7 @@ export async function writeStatements(
   try {
     // contents first: once a statement is visible, its attachments are too
     if (attachments.length > 0) await deps.record.attachments.put(principal.tenantId, attachments);
-    const outcome = await deps.record.statements.insert(principal.tenantId, unique);
+    const outcome = await (deps.coalescer ?? deps.record.statements).insert(principal.tenantId, unique);
     if (!outcome.ok) {
       throw new HttpError(
         409,
