@@ -36,7 +36,7 @@ describe('InsertCoalescer (group commit)', () => {
     outcomes.forEach((o, i) =>
       expect(o).toEqual({ ok: true, inserted: [batches[i]![0]!.id], duplicates: [] }),
     );
-    expect(calls[0]).toBe(1); // the first went alone
+    expect(calls.slice(0, 4)).toEqual([1, 1, 1, 1]); // the first ones went at once
     expect(calls.length).toBeLessThan(20); // the rest were grouped
     expect(calls.reduce((a, b) => a + b, 0)).toBe(20);
     expect(await store.statements.count(tenant)).toBe(20);

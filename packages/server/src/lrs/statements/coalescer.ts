@@ -8,17 +8,19 @@ interface Waiting {
 
 /** Most statements written in one combined insert. */
 const MAX_COMBINED = 1000;
+/** Inserts a tenant may have in flight at once (the database works on them in parallel). */
+const MAX_IN_FLIGHT = 4;
 
 /**
- * Group commit for concurrent writes: while an insert for a tenant is in flight, the requests that arrive
- * wait and then go to the store together, as one insert and one commit. A request alone goes at once, so
- * an idle server adds no latency. Each request still gets its own outcome, resolved only after the commit
+ * Group commit for concurrent writes: while a tenant has {@link MAX_IN_FLIGHT} inserts in flight, the
+ * requests that arrive wait and then go to the store together, as one insert and one commit. Below that a
+ * request goes at once, so an idle server adds no latency. Each request still gets its own outcome, resolved only after the commit
  * that holds its statements; when the combined batch has a conflict, the requests are written one by one
  * so only the conflicting one is refused.
  */
 export class InsertCoalescer {
   private readonly queues = new Map<string, Waiting[]>();
-  private readonly busy = new Set<string>();
+  private readonly inFlight = new Map<string, number>();
 
   constructor(private readonly statements: StatementRepository) {}
 
@@ -27,12 +29,12 @@ export class InsertCoalescer {
       const queue = this.queues.get(tenantId) ?? [];
       queue.push({ records, resolve, reject });
       this.queues.set(tenantId, queue);
-      if (!this.busy.has(tenantId)) void this.drain(tenantId);
+      if ((this.inFlight.get(tenantId) ?? 0) < MAX_IN_FLIGHT) void this.drain(tenantId);
     });
   }
 
   private async drain(tenantId: string): Promise<void> {
-    this.busy.add(tenantId);
+    this.inFlight.set(tenantId, (this.inFlight.get(tenantId) ?? 0) + 1);
     try {
       for (;;) {
         const queue = this.queues.get(tenantId) ?? [];
@@ -47,8 +49,12 @@ export class InsertCoalescer {
         await this.write(tenantId, group);
       }
     } finally {
-      this.busy.delete(tenantId);
-      this.queues.delete(tenantId);
+      const left = (this.inFlight.get(tenantId) ?? 1) - 1;
+      if (left > 0) this.inFlight.set(tenantId, left);
+      else {
+        this.inFlight.delete(tenantId);
+        if (this.queues.get(tenantId)?.length === 0) this.queues.delete(tenantId);
+      }
     }
   }
 
