@@ -33,9 +33,9 @@ describe('InsertCoalescer (group commit)', () => {
     const batches = Array.from({ length: 20 }, () => [record(tenant)]);
     const outcomes = await Promise.all(batches.map((b) => coalescer.insert(tenant, b)));
     expect(outcomes.every((o) => o.ok)).toBe(true);
-    outcomes.forEach((o, i) =>
-      expect(o).toEqual({ ok: true, inserted: [batches[i]![0]!.id], duplicates: [] }),
-    );
+    for (const [i, o] of outcomes.entries()) {
+      expect(o).toEqual({ ok: true, inserted: [batches[i]![0]!.id], duplicates: [] });
+    }
     expect(calls.slice(0, 4)).toEqual([1, 1, 1, 1]); // the first ones went at once
     expect(calls.length).toBeLessThan(20); // the rest were grouped
     expect(calls.reduce((a, b) => a + b, 0)).toBe(20);
