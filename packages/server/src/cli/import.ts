@@ -1,13 +1,12 @@
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { parseVersionHeader } from '@kairos/xapi';
 import cliProgress from 'cli-progress';
 import type { AdminOperations } from '../admin/operations.js';
 import type { KairosConfig } from '../config/index.js';
 import { KairosError } from '../errors.js';
 import { withAdmin } from './admin.js';
-import { type CliIo, usageError } from './output.js';
+import { type CliIo, parseFlags, usageError } from './output.js';
 
 /** Usage of `kairos import`. */
 export const IMPORT_USAGE =
@@ -68,24 +67,16 @@ export async function importFile(
 
 /** `kairos import FILE`. */
 export async function importCommand(config: KairosConfig, args: string[], io: CliIo): Promise<number> {
-  const parse = () =>
-    parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        tenant: { type: 'string', default: 'default' },
-        batch: { type: 'string', default: '500' },
-        'xapi-version': { type: 'string', default: '2.0.0' },
-        quiet: { type: 'boolean', default: false },
-      },
-    });
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse();
-  } catch (error) {
-    throw usageError((error as Error).message.split('\n')[0]!.replace(/\.$/, ''));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseFlags({
+    args,
+    allowPositionals: true,
+    options: {
+      tenant: { type: 'string', default: 'default' },
+      batch: { type: 'string', default: '500' },
+      'xapi-version': { type: 'string', default: '2.0.0' },
+      quiet: { type: 'boolean', default: false },
+    },
+  });
   const [file] = positionals;
   if (!file) throw usageError(`import needs a FILE\n${IMPORT_USAGE}`);
   const batchSize = Number(values.batch);

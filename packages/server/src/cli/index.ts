@@ -1,9 +1,8 @@
-import { parseArgs } from 'node:util';
 import { flagToEnv, loadConfig } from '../config/index.js';
 import { openStores } from '../storage/open.js';
 import { IMPORT_USAGE, importCommand } from './import.js';
 import { KEYS_USAGE, keys } from './keys.js';
-import { type CliIo, processIo, reportError, usageError } from './output.js';
+import { type CliIo, parseFlags, processIo, reportError, usageError } from './output.js';
 import { PLATFORM_USAGE, platform } from './platform.js';
 import { describeStorage, serve } from './serve.js';
 
@@ -39,11 +38,7 @@ const serverOptions = Object.fromEntries(
 ) as Record<keyof typeof flagToEnv, { type: 'string' }>;
 
 function parse(args: string[]) {
-  try {
-    return parseArgs({ args, options: serverOptions, allowPositionals: false, strict: true }).values;
-  } catch (error) {
-    throw usageError((error as Error).message.split('\n')[0]!.replace(/\.$/, ''));
-  }
+  return parseFlags({ args, options: serverOptions, allowPositionals: false, strict: true }).values;
 }
 
 /**

@@ -1,8 +1,7 @@
-import { parseArgs } from 'node:util';
 import { SCOPES } from '../auth/scopes.js';
 import type { KairosConfig } from '../config/index.js';
 import { withAdmin } from './admin.js';
-import { type CliIo, usageError } from './output.js';
+import { type CliIo, parseFlags, usageError } from './output.js';
 
 /** Usage of `kairos keys`. */
 export const KEYS_USAGE = `kairos keys create --name NAME --scopes SCOPE [SCOPE…] [--tenant T] [--json]
@@ -13,25 +12,16 @@ kairos keys revoke KEY
 /** `kairos keys create|list|revoke`. */
 export async function keys(config: KairosConfig, args: string[], io: CliIo): Promise<number> {
   const [action, ...rest] = args;
-  let parsed: ReturnType<typeof parse>;
-  function parse() {
-    return parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: {
-        name: { type: 'string' },
-        scopes: { type: 'string', multiple: true },
-        tenant: { type: 'string', default: 'default' },
-        json: { type: 'boolean', default: false },
-      },
-    });
-  }
-  try {
-    parsed = parse();
-  } catch (error) {
-    throw usageError((error as Error).message.split('\n')[0]!.replace(/\.$/, ''));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseFlags({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      name: { type: 'string' },
+      scopes: { type: 'string', multiple: true },
+      tenant: { type: 'string', default: 'default' },
+      json: { type: 'boolean', default: false },
+    },
+  });
   switch (action) {
     case 'create': {
       // --scopes a b c and --scopes a --scopes b both work

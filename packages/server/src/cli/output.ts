@@ -1,3 +1,4 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { ConfigError, KairosError } from '../errors.js';
 
 /** What the CLI writes to; swapped in tests. */
@@ -32,4 +33,13 @@ export function reportError(io: CliIo, error: unknown): number {
 /** A usage error (unknown command or flag): exit code 2. */
 export function usageError(message: string): KairosError {
   return new KairosError('usage', `${message}. Run \`kairos help\` for usage.`);
+}
+
+/** `parseArgs` whose errors (unknown flag, missing value) are usage errors: one line, exit code 2. */
+export function parseFlags<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    throw usageError((error as Error).message.split('\n')[0]!.replace(/\.$/, ''));
+  }
 }

@@ -1,9 +1,8 @@
-import { parseArgs } from 'node:util';
 import type { KairosConfig } from '../config/index.js';
 import { KairosError } from '../errors.js';
 import type { PlatformInput, PlatformRegistration } from '../lti/registry.js';
 import { withAdmin } from './admin.js';
-import { type CliIo, usageError } from './output.js';
+import { type CliIo, parseFlags, usageError } from './output.js';
 
 /** Usage of `kairos platform`. */
 export const PLATFORM_USAGE = `kairos platform add --moodle URL --client-id ID --deployment ID [--deployment ID…]
@@ -52,33 +51,24 @@ function describe(p: PlatformRegistration): string {
 /** `kairos platform add|list|remove|rotate-key`: LTI 1.3 platform registrations (one tenant each). */
 export async function platform(config: KairosConfig, args: string[], io: CliIo): Promise<number> {
   const [action, ...rest] = args;
-  let parsed: ReturnType<typeof parse>;
-  function parse() {
-    return parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: {
-        moodle: { type: 'string' },
-        canvas: { type: 'boolean' },
-        'canvas-domain': { type: 'string' },
-        issuer: { type: 'string' },
-        'client-id': { type: 'string' },
-        'auth-url': { type: 'string' },
-        'token-url': { type: 'string' },
-        'jwks-url': { type: 'string' },
-        'auth-server': { type: 'string' },
-        deployment: { type: 'string', multiple: true },
-        name: { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
-    });
-  }
-  try {
-    parsed = parse();
-  } catch (error) {
-    throw usageError((error as Error).message.split('\n')[0]!.replace(/\.$/, ''));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseFlags({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      moodle: { type: 'string' },
+      canvas: { type: 'boolean' },
+      'canvas-domain': { type: 'string' },
+      issuer: { type: 'string' },
+      'client-id': { type: 'string' },
+      'auth-url': { type: 'string' },
+      'token-url': { type: 'string' },
+      'jwks-url': { type: 'string' },
+      'auth-server': { type: 'string' },
+      deployment: { type: 'string', multiple: true },
+      name: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
   switch (action) {
     case 'add': {
       const preset = presetEndpoints(values);
