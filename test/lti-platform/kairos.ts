@@ -12,6 +12,7 @@ import {
   type LtiJobs,
   ltiFeature,
 } from '../../packages/server/src/lti/index.js';
+import { ShutdownHooks } from '../../packages/server/src/shutdown.js';
 import { MemoryCache } from '../../packages/server/src/storage/cache/memory.js';
 import { SqlAnalyticsStore } from '../../packages/server/src/storage/sql/analytics-store.js';
 import { openPglite } from '../../packages/server/src/storage/sql/database.js';
@@ -65,7 +66,9 @@ export async function startLtiKairos(
   };
   const config = loadConfig({ KAIROS_PUBLIC_URL: url, ...options.env });
   const feats = features.map((f) => (f === ltiFeature && options.lti ? createLtiFeature(options.lti) : f));
+  const shutdown = new ShutdownHooks();
   const app = createApp({
+    shutdown,
     config,
     stores,
     logger: createLogger(options.log ?? 'silent'),
@@ -82,6 +85,7 @@ export async function startLtiKairos(
     async close() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
+      await shutdown.run();
       await stores.close();
     },
   };

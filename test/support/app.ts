@@ -4,6 +4,7 @@ import { loadConfig } from '../../packages/server/src/config/index.js';
 import { features } from '../../packages/server/src/features.js';
 import { createApp } from '../../packages/server/src/http/app.js';
 import { createLogger } from '../../packages/server/src/logger.js';
+import { ShutdownHooks } from '../../packages/server/src/shutdown.js';
 import { MemoryCache } from '../../packages/server/src/storage/cache/memory.js';
 import type { RecordStore, Stores } from '../../packages/server/src/storage/types.js';
 
@@ -41,7 +42,8 @@ export async function startTestApp(record: RecordStore, env: Record<string, stri
   };
   const config = loadConfig({ KAIROS_PUBLIC_URL: 'http://lrs.test', ...env });
   const secret = 'test-secret-0123456789-0123456789-abcdef';
-  const app = createApp({ config, stores, logger: createLogger('silent'), secret, features });
+  const shutdown = new ShutdownHooks();
+  const app = createApp({ config, stores, logger: createLogger('silent'), secret, features, shutdown });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -60,6 +62,7 @@ export async function startTestApp(record: RecordStore, env: Record<string, stri
     async close() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
+      await shutdown.run();
       await stores.close();
     },
   };

@@ -4,6 +4,7 @@ export { ConfigError, DataDirLockedError, HttpError, KairosError } from './error
 export { type AppDeps, createApp } from './http/app.js';
 export { createLogger, type Logger } from './logger.js';
 export { type RunningServer, startServer } from './server.js';
+export { type ShutdownHook, ShutdownHooks } from './shutdown.js';
 export { openStores } from './storage/open.js';
 export type {
   AnalyticsStore,

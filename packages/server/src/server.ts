@@ -7,6 +7,7 @@ import { features } from './features.js';
 import { type AppDeps, createApp } from './http/app.js';
 import type { Logger } from './logger.js';
 import { loadSecret } from './secret.js';
+import { ShutdownHooks } from './shutdown.js';
 import { openStores } from './storage/open.js';
 import type { Stores } from './storage/types.js';
 
@@ -35,6 +36,7 @@ export async function startServer(
   let shuttingDown = false;
   let server: Server;
   let admin: ReturnType<typeof openAdminChannel> | undefined;
+  const shutdown = new ShutdownHooks();
   try {
     const { secret } = loadSecret(config);
     const deps: AppDeps = {
@@ -44,6 +46,7 @@ export async function startServer(
       secret,
       isShuttingDown: () => shuttingDown,
       adminToken: () => admin?.token,
+      shutdown,
       features,
     };
     const app = createApp(deps);
@@ -53,6 +56,7 @@ export async function startServer(
     server.headersTimeout = 66_000;
     await once(server, 'listening');
   } catch (error) {
+    await shutdown.run();
     await stores.close();
     throw error;
   }
@@ -79,6 +83,7 @@ export async function startServer(
         }, config.shutdownTimeoutMs);
         await closed;
         clearTimeout(timer);
+        await shutdown.run();
         await stores.close();
       })();
       return closing;

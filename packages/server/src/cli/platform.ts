@@ -1,5 +1,4 @@
 import type { KairosConfig } from '../config/index.js';
-import { KairosError } from '../errors.js';
 import type { PlatformInput, PlatformRegistration } from '../lti/registry.js';
 import { withAdmin } from './admin.js';
 import { type CliIo, parseFlags, usageError } from './output.js';

@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import type { KairosConfig } from '../config/index.js';
 import type { Logger } from '../logger.js';
+import type { ShutdownHooks } from '../shutdown.js';
 import type { Stores } from '../storage/types.js';
 import { errorHandler, notFound } from './errors.js';
 import { healthRoutes } from './health.js';
@@ -17,6 +18,8 @@ export interface AppDeps {
   isShuttingDown?: () => boolean;
   /** Token of the admin channel, when this server published one (embedded data directory). */
   adminToken?: () => string | undefined;
+  /** Where features register the work to finish at shutdown (background jobs). */
+  shutdown: ShutdownHooks;
   /** Extra routers mounted before the 404 handler, in order (features register here). */
   features?: ((app: Express, deps: AppDeps) => void)[];
 }

@@ -165,15 +165,12 @@ export function createLtiFeature(options: LtiFeatureOptions = {}) {
       (err) => logger.warn({ err }, 'expiry job failed'),
       options.expiryEveryMs,
     );
-    // Stop background jobs before the stores close (the app has no shutdown hook for features).
     jobs.grades.start();
-    const close = stores.close.bind(stores);
-    stores.close = async () => {
+    appDeps.shutdown.add(async () => {
       stopExpiry();
       await jobs.grades.stop();
       await jobs.roster.idle();
-      await close();
-    };
+    });
   };
 }
 

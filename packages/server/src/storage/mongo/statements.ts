@@ -46,8 +46,6 @@ const toRecord = (d: StatementDoc): StatementRecord => ({
   voided: d.voided,
 });
 
-const isDuplicateKey = (e: unknown) => (e as { code?: number }).code === 11000;
-
 /**
  * Statements on MongoDB. Without transactions (FerretDB, standalone servers) the batch is checked for
  * conflicts before it is written and written idempotently; a conflicting write racing this batch is
