@@ -156,7 +156,7 @@ describe('the score queue survives a restart', () => {
   it('a score queued by one Kairos process is posted by the next one (PostgreSQL record store)', async () => {
     const { serviceUrl, freshPostgresSchema } = await import('../support/services.js');
     const { openPostgres } = await import('../../packages/server/src/storage/sql/database.js');
-    const { SqlRecordStore } = await import('../../packages/server/src/storage/sql/record-store.js');
+    const { SqlRecordStore } = await import('../../packages/server/src/storage/record/sql/record-store.js');
     const base = await serviceUrl('postgres');
     if (!base) return;
     const schema = await freshPostgresSchema(base);

@@ -13,10 +13,10 @@ import {
   ltiFeature,
 } from '../../packages/server/src/lti/index.js';
 import { ShutdownHooks } from '../../packages/server/src/shutdown.js';
+import { SqlAnalyticsStore } from '../../packages/server/src/storage/analytics/sql/analytics-store.js';
 import { MemoryCache } from '../../packages/server/src/storage/cache/memory.js';
-import { SqlAnalyticsStore } from '../../packages/server/src/storage/sql/analytics-store.js';
+import { SqlRecordStore } from '../../packages/server/src/storage/record/sql/record-store.js';
 import { openPglite } from '../../packages/server/src/storage/sql/database.js';
-import { SqlRecordStore } from '../../packages/server/src/storage/sql/record-store.js';
 import type { RecordStore, Stores } from '../../packages/server/src/storage/types.js';
 import type { TestPlatform, ToolRegistration } from './index.js';
 

@@ -5,8 +5,11 @@ import { features } from '../../packages/server/src/features.js';
 import { createApp } from '../../packages/server/src/http/app.js';
 import { createLogger } from '../../packages/server/src/logger.js';
 import { ShutdownHooks } from '../../packages/server/src/shutdown.js';
+import { SqlAnalyticsStore } from '../../packages/server/src/storage/analytics/sql/analytics-store.js';
 import { MemoryCache } from '../../packages/server/src/storage/cache/memory.js';
-import type { RecordStore, Stores } from '../../packages/server/src/storage/types.js';
+import { SqlRecordStore } from '../../packages/server/src/storage/record/sql/record-store.js';
+import { openPglite } from '../../packages/server/src/storage/sql/database.js';
+import type { AnalyticsStore, RecordStore, Stores } from '../../packages/server/src/storage/types.js';
 
 /** An in-process Kairos app on a free port, over the given record store. */
 export interface TestApp {
@@ -18,24 +21,24 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-const noAnalytics = {
-  backend: 'pglite' as const,
-  migrate: async () => {},
-  ping: async () => {},
-  close: async () => {},
-  getCheckpoint: async () => undefined,
-  saveCheckpoint: async () => {},
-};
+/** The analytics store beside `record`: in the same database for SQL stores, else embedded in memory. */
+async function analyticsFor(record: RecordStore): Promise<AnalyticsStore> {
+  if (record instanceof SqlRecordStore) return new SqlAnalyticsStore(record.db, false);
+  return new SqlAnalyticsStore(await openPglite('memory://'));
+}
 
 /** Starts the real app (every feature) over `record`; `env` sets configuration (e.g. KAIROS_BODY_LIMIT). */
 export async function startTestApp(record: RecordStore, env: Record<string, string> = {}): Promise<TestApp> {
   await record.migrate();
+  const analytics = await analyticsFor(record);
+  await analytics.migrate();
   const cache = new MemoryCache();
   const stores: Stores = {
     record,
-    analytics: noAnalytics,
+    analytics,
     cache,
     close: async () => {
+      await analytics.close();
       await record.close();
       await cache.close();
     },

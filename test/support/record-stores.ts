@@ -1,6 +1,6 @@
-import { MongoRecordStore } from '../../packages/server/src/storage/mongo/record-store.js';
+import { MongoRecordStore } from '../../packages/server/src/storage/record/mongo/record-store.js';
+import { SqlRecordStore } from '../../packages/server/src/storage/record/sql/record-store.js';
 import { openPglite, openPostgres } from '../../packages/server/src/storage/sql/database.js';
-import { SqlRecordStore } from '../../packages/server/src/storage/sql/record-store.js';
 import type { RecordStore } from '../../packages/server/src/storage/types.js';
 import { freshMongoDatabase, freshPostgresSchema, serviceUrl } from './services.js';
 

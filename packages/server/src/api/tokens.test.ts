@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../../test/support/app.js';
+import { SqlRecordStore } from '../storage/record/sql/record-store.js';
 import { openPglite } from '../storage/sql/database.js';
-import { SqlRecordStore } from '../storage/sql/record-store.js';
 
 const actor = { objectType: 'Agent', account: { homePage: 'https://site.example', name: 'user-7' } };
 

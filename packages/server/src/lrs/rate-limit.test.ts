@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../../test/support/app.js';
+import { SqlRecordStore } from '../storage/record/sql/record-store.js';
 import { openPglite } from '../storage/sql/database.js';
-import { SqlRecordStore } from '../storage/sql/record-store.js';
 
 describe('rate limit (KAIROS_RATE_LIMIT)', () => {
   let app: TestApp;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { SqlRecordStore } from '../storage/record/sql/record-store.js';
 import { openPglite } from '../storage/sql/database.js';
-import { SqlRecordStore } from '../storage/sql/record-store.js';
 import { scoreOf } from './ags.js';
 import { type AgsScore, backoffMs, ScoreQueue } from './ags-queue.js';
 

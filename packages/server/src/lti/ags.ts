@@ -96,7 +96,7 @@ export function gradePassback(deps: LtiDeps, options: { everyMs?: number } = {})
       const link = await linkServices(deps.keyed, r.tenantId, parent.id);
       if (!link?.lineItemUrl) continue;
       // Only learners get grades (Moodle answers 400 for anyone not gradable).
-      const members = await deps.stores.analytics.roster?.members(r.tenantId, link.contextId);
+      const members = await deps.stores.analytics.roster.members(r.tenantId, link.contextId);
       const member = members?.find((m) => m.userId === account.name);
       if (member && member.role !== 'learner') continue;
       await queue.enqueue({

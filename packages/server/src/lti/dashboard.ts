@@ -55,8 +55,8 @@ export async function dashboardView(
 ): Promise<DashboardView> {
   const roster = deps.stores.analytics.roster;
   const iri = courseIri(deps.publicUrl, tenantId, contextId);
-  const context = (await roster?.getContext(tenantId, contextId)) ?? { tenantId, contextId, iri };
-  const members = (await roster?.members(tenantId, contextId)) ?? [];
+  const context = (await roster.getContext(tenantId, contextId)) ?? { tenantId, contextId, iri };
+  const members = await roster.members(tenantId, contextId);
   // Newest first; a request reads at most 1000 statements of the course (the analytics API will replace this).
   const records: StatementRecord[] = await deps.stores.record.statements.query(tenantId, {
     terms: [`ro:${iri}`],

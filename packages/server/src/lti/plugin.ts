@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { scalarFields } from '../storage/keyed.js';
+import { scalarFields } from '../storage/record/keyed.js';
 import type { FieldValue, KeyedRecord, KeyedRecordRepository } from '../storage/types.js';
 import type { LtijsDatabase, LtijsRow } from './ltijs.js';
 

@@ -83,7 +83,6 @@ export async function recordLaunch(deps: LtiDeps, l: ResourceLaunch): Promise<vo
     scoreMaximum: activity?.scoreMaximum,
   });
   const roster = deps.stores.analytics.roster;
-  if (!roster) return;
   const at = new Date().toISOString();
   const names = deps.config.ltiNames ? l.person : {};
   await roster.upsertContext({

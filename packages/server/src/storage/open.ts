@@ -2,13 +2,13 @@ import { join } from 'node:path';
 import type { KairosConfig } from '../config/index.js';
 import { redact } from '../config/index.js';
 import { KairosError } from '../errors.js';
+import { SqlAnalyticsStore } from './analytics/sql/analytics-store.js';
 import { MemoryCache } from './cache/memory.js';
 import { RedisCache } from './cache/redis.js';
 import { type DataDirLock, lockDataDir } from './lock.js';
-import { MongoRecordStore } from './mongo/record-store.js';
-import { SqlAnalyticsStore } from './sql/analytics-store.js';
+import { MongoRecordStore } from './record/mongo/record-store.js';
+import { SqlRecordStore } from './record/sql/record-store.js';
 import { openPglite, openPostgres, type SqlDatabase } from './sql/database.js';
-import { SqlRecordStore } from './sql/record-store.js';
 import type { Cache, RecordStore, Stores } from './types.js';
 
 /** What {@link openStores} reports while it works (first PGlite start takes several seconds). */

@@ -57,7 +57,7 @@ export async function canonicalActivity(
     limit: DEFINITION_SOURCES,
   });
   const seen: Activity[] = [];
-  for (const r of [...recent].reverse()) activitiesIn(r.statement as Json, id, seen);
+  for (const r of [...recent].reverse()) activitiesIn(r.statement as unknown as Json, id, seen);
   const definition: Json = {};
   for (const a of seen) if (a.definition) mergeDefinition(definition, a.definition);
   const activity: Activity = { objectType: 'Activity', id };

@@ -45,7 +45,7 @@ export async function personFor(
     limit: NAME_SOURCES,
   });
   for (const r of recent) {
-    for (const a of agentsOf(r.statement as unknown as Statement)) {
+    for (const a of agentsOf(r.statement)) {
       if (typeof a.name === 'string' && agentKey(a) === key) names.add(a.name);
     }
   }

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { HttpError } from '../../errors.js';
-import { isJsonType } from '../../storage/documents.js';
+import { isJsonType } from '../../storage/record/documents.js';
 import type { DocumentContent } from '../../storage/types.js';
 
 /**

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { record } from '../../storage/record-store.contract.js';
+import { record } from '../../storage/record/contract.js';
+import { SqlRecordStore } from '../../storage/record/sql/record-store.js';
 import { openPglite } from '../../storage/sql/database.js';
-import { SqlRecordStore } from '../../storage/sql/record-store.js';
 import type { StatementRecord, StatementRepository } from '../../storage/types.js';
 import { InsertCoalescer } from './coalescer.js';
 

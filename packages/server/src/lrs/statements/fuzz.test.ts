@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../../../test/support/app.js';
+import { SqlRecordStore } from '../../storage/record/sql/record-store.js';
 import { openPglite } from '../../storage/sql/database.js';
-import { SqlRecordStore } from '../../storage/sql/record-store.js';
 
 // Deterministic PRNG (mulberry32) so a failure replays.
 function rng(seed: number) {

@@ -76,7 +76,7 @@ export function prepareStatement(
     key,
     id,
     stored,
-    statement: statement as unknown as Record<string, unknown>,
+    statement,
     signature: signatureHash(input),
     terms: [...termsOf(statement), filterTerm.authority(agentKey(ctx.authority)!)],
     actorKey: agentKey(input.actor),

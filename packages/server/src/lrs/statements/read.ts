@@ -37,7 +37,7 @@ function visible(principal: Principal, r: StatementRecord): boolean {
   const { actorKey, authorityTerm } = readAccess(principal);
   if (actorKey !== undefined) return r.actorKey === actorKey;
   if (authorityTerm !== undefined) {
-    const authority = (r.statement as { authority?: never }).authority;
+    const authority = r.statement.authority;
     return authority !== undefined && filterTerm.authority(agentKey(authority)!) === authorityTerm;
   }
   return true;
@@ -65,7 +65,7 @@ export async function readOne(
         : `no statement ${id}${r?.voided ? ' (it is voided: ask with voidedStatementId)' : ''}`,
     );
   }
-  return { ...r, formatted: formatStatement(r.statement as unknown as Statement, format, languages) };
+  return { ...r, formatted: formatStatement(r.statement, format, languages) };
 }
 
 /** One page of a filtered query, with the cursor of the next page. */
@@ -100,9 +100,7 @@ export async function readPage(
   let statements: Statement[] | undefined;
   const result: StatementPage = {
     get statements() {
-      statements ??= page.map((r) =>
-        formatStatement(r.statement as unknown as Statement, request.format, languages),
-      );
+      statements ??= page.map((r) => formatStatement(r.statement, request.format, languages));
       return statements;
     },
     json() {

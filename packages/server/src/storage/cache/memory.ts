@@ -1,4 +1,4 @@
-import type { Cache } from '../types.js';
+import type { Cache } from './types.js';
 
 /** In-process cache, rate limits and queues: the zero-configuration default, for a single instance only. */
 export class MemoryCache implements Cache {

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { Cache } from '../types.js';
+import type { Cache } from './types.js';
 
 /**
  * Cache, rate limits, queues and pub/sub on Redis, shared by every Kairos process. Keys are prefixed

@@ -1,6 +1,6 @@
+import type { SqlDatabase } from '../../sql/database.js';
+import { applyMigrations } from '../../sql/migrate.js';
 import type { AnalyticsStore, Checkpoint, RosterRepository } from '../types.js';
-import type { SqlDatabase } from './database.js';
-import { applyMigrations } from './migrate.js';
 import { analyticsMigrations } from './migrations.js';
 import { SqlRoster } from './roster.js';
 

@@ -1,7 +1,7 @@
-import { serviceUrl } from '../../../../test/support/services.js';
-import { MemoryCache } from './cache/memory.js';
-import { RedisCache } from './cache/redis.js';
-import { cacheContract } from './cache.contract.js';
+import { serviceUrl } from '../../../../../test/support/services.js';
+import { cacheContract } from './contract.js';
+import { MemoryCache } from './memory.js';
+import { RedisCache } from './redis.js';
 
 cacheContract('memory', async () => new MemoryCache());
 

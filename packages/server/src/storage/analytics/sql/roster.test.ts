@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { freshPostgresSchema, serviceUrl } from '../../../../../test/support/services.js';
+import { freshPostgresSchema, serviceUrl } from '../../../../../../test/support/services.js';
+import { openPglite, openPostgres, type SqlDatabase } from '../../sql/database.js';
 import { SqlAnalyticsStore } from './analytics-store.js';
-import { openPglite, openPostgres, type SqlDatabase } from './database.js';
 
 const backends: [string, () => Promise<{ db: SqlDatabase; drop?: () => Promise<void> } | undefined>][] = [
   ['PGlite', async () => ({ db: await openPglite('memory://') })],

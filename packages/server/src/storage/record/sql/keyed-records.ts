@@ -1,6 +1,6 @@
+import type { SqlPool } from '../../sql/database.js';
 import { matchKeysOf } from '../keyed.js';
 import type { FieldValue, KeyedRecord, KeyedRecordRepository } from '../types.js';
-import type { SqlPool } from './database.js';
 
 interface Row {
   fields: Record<string, FieldValue>;

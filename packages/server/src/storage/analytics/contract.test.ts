@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshPostgresSchema, serviceUrl } from '../../../../test/support/services.js';
+import { freshPostgresSchema, serviceUrl } from '../../../../../test/support/services.js';
+import { openPglite, openPostgres } from '../sql/database.js';
 import { SqlAnalyticsStore } from './sql/analytics-store.js';
-import { openPglite, openPostgres } from './sql/database.js';
 import type { AnalyticsStore } from './types.js';
 
 function analyticsContract(

@@ -1,5 +1,5 @@
+import type { SqlPool } from '../../sql/database.js';
 import type { CredentialRecord, CredentialRepository } from '../types.js';
-import type { SqlPool } from './database.js';
 
 interface Row {
   key: string;

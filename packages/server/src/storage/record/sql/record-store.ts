@@ -1,3 +1,5 @@
+import type { SqlDatabase } from '../../sql/database.js';
+import { applyMigrations } from '../../sql/migrate.js';
 import type {
   AttachmentRepository,
   CredentialRepository,
@@ -8,10 +10,8 @@ import type {
 } from '../types.js';
 import { SqlAttachments } from './attachments.js';
 import { SqlCredentials } from './credentials.js';
-import type { SqlDatabase } from './database.js';
 import { SqlDocuments } from './documents.js';
 import { SqlKeyedRecords } from './keyed-records.js';
-import { applyMigrations } from './migrate.js';
 import { recordMigrations } from './migrations.js';
 import { SqlStatements } from './statements.js';
 
@@ -26,7 +26,8 @@ export class SqlRecordStore implements RecordStore {
 
   /** @param ownsDatabase close the database with the store (false when the analytics store shares it). */
   constructor(
-    private readonly db: SqlDatabase,
+    /** The database it lives in (the analytics store may share it). */
+    readonly db: SqlDatabase,
     private readonly ownsDatabase = true,
   ) {
     this.backend = db.backend;

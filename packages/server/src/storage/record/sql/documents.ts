@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
+import type { SqlPool } from '../../sql/database.js';
 import { CasDocuments, storedKey, type VersionedDocument } from '../documents.js';
 import type { DocumentKey, DocumentScope, StoredDocument } from '../types.js';
-import type { SqlPool } from './database.js';
 
 interface Row {
   kind: StoredDocument['kind'];

@@ -1,3 +1,4 @@
+import type { SqlPool } from '../../sql/database.js';
 import type {
   RosterContext,
   RosterMember,
@@ -5,7 +6,6 @@ import type {
   RosterRepository,
   RosterResourceLink,
 } from '../types.js';
-import type { SqlPool } from './database.js';
 
 const iso = (d: Date | null | undefined) => d?.toISOString();
 const opt = <T>(v: T | null): T | undefined => v ?? undefined;

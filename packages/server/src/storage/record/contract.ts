@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uuidv7 } from '../util/uuid.js';
+import { uuidv7 } from '../../util/uuid.js';
 import { DocumentMergeError } from './documents.js';
 import type { DocumentKey, RecordStore, StatementRecord, StoredDocument } from './types.js';
 
@@ -18,9 +18,10 @@ export function record(tenantId: string, overrides: Partial<StatementRecord> = {
       id,
       actor: { mbox: 'mailto:a@example.com' },
       verb: { id: 'http://x/v' },
+      object: { id: 'http://x/o' },
       stored,
       ...overrides.statement,
-    },
+    } as StatementRecord['statement'],
     signature: overrides.signature ?? `sig-${id}`,
     terms: overrides.terms ?? [],
     voided: false,

@@ -1,5 +1,5 @@
+import type { SqlPool } from '../../sql/database.js';
 import type { AttachmentContent, AttachmentRepository } from '../types.js';
-import type { SqlPool } from './database.js';
 
 /** Attachment contents on PostgreSQL or PGlite. */
 export class SqlAttachments implements AttachmentRepository {

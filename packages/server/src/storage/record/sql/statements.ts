@@ -1,5 +1,6 @@
+import type { Statement } from '@kairos/xapi';
+import { inTransaction, type SqlClient, type SqlPool } from '../../sql/database.js';
 import type { InsertOutcome, StatementQuery, StatementRecord, StatementRepository } from '../types.js';
-import { inTransaction, type SqlClient, type SqlPool } from './database.js';
 import { termId } from './terms.js';
 
 // StatementRef chains are followed this deep when inheriting index terms (spec: "recursively").
@@ -28,14 +29,14 @@ class Conflicts extends Error {
 
 /** A record whose `statement` is parsed from the stored text only if someone reads it. */
 function toRecord(tenantId: string, r: Row): StatementRecord {
-  let parsed: Record<string, unknown> | undefined;
+  let parsed: Statement | undefined;
   return {
     tenantId,
     key: r.key,
     id: r.id,
     stored: r.stored.toISOString(),
     get statement() {
-      parsed ??= JSON.parse(r.body) as Record<string, unknown>;
+      parsed ??= JSON.parse(r.body) as Statement;
       return parsed;
     },
     raw: r.body,

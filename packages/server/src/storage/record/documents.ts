@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { KairosError } from '../errors.js';
+import { KairosError } from '../../errors.js';
 import type {
   DocumentCheck,
   DocumentContent,
