@@ -1,10 +1,10 @@
 import express, { type Request, type Response, Router } from 'express';
 import { verifyToken } from '../auth/tokens.js';
 import { HttpError } from '../errors.js';
+import { courseIri } from '../iris.js';
 import type { RosterMember, StatementRecord } from '../storage/types.js';
 import type { ScoreJob, ScoreQueue } from './ags-queue.js';
 import type { LtiDeps } from './deps.js';
-import { courseIri } from './iris.js';
 import { esc, page, scriptJson } from './pages.js';
 
 /** One row of the context view. */

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { agentKey } from '@kairos/xapi';
 import { mintToken } from '../auth/tokens.js';
+import { courseIri, ltiActor, resourceLinkIri } from '../iris.js';
 import { activityById } from './catalog.js';
 import type { LtiDeps } from './deps.js';
-import { courseIri, ltiActor, resourceLinkIri } from './iris.js';
 import type { MessageHandler } from './launch.js';
 import { LtiError } from './lti-error.js';
 import { esc, formPost, page, scriptJson } from './pages.js';
