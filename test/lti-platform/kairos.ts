@@ -39,6 +39,8 @@ export async function startLtiKairos(
     record?: RecordStore;
     publicHost?: string;
     log?: string;
+    /** Where log lines go (default stdout); tests capture them here. */
+    logTo?: NodeJS.WritableStream;
     /** Serve HTTPS (browser tests of Secure/Partitioned cookies). */
     tls?: { key: string; cert: string };
   } = {},
@@ -71,7 +73,7 @@ export async function startLtiKairos(
     shutdown,
     config,
     stores,
-    logger: createLogger(options.log ?? 'silent'),
+    logger: createLogger(options.log ?? 'silent', options.logTo),
     secret: 'lti-test-secret-0123456789-0123456789',
     features: feats,
   });

@@ -1,6 +1,7 @@
 import express, { type Express, type NextFunction, type Request, type Response, Router } from 'express';
 import { KairosError } from '../errors.js';
 import type { AppDeps } from '../http/app.js';
+import { redactingLogger } from '../http/redact.js';
 import { gradePassback } from './ags.js';
 import { canvasConfigHandler } from './canvas.js';
 import { dashboardRouter } from './dashboard.js';
@@ -130,7 +131,8 @@ export function createLtiFeature(options: LtiFeatureOptions = {}) {
       registry: new PlatformRegistry(keyed, plugin, key),
       keys: new PlatformKeys(options.jwksCooldownMs),
       lti,
-      logger,
+      // Background jobs log reasons that can quote URLs (registration, AGS): redacted like request logs.
+      logger: redactingLogger(logger),
       stateCookie: options.stateCookie ?? true,
       partitioned: options.partitioned ?? true,
     };
