@@ -5,6 +5,7 @@ import type { ShutdownHooks } from '../shutdown.js';
 import type { Stores } from '../storage/types.js';
 import { errorHandler, notFound } from './errors.js';
 import { healthRoutes } from './health.js';
+import { landingPage } from './landing.js';
 import { requestContext } from './request-context.js';
 
 /** Everything the HTTP layer needs. */
@@ -24,7 +25,7 @@ export interface AppDeps {
   features?: ((app: Express, deps: AppDeps) => void)[];
 }
 
-/** Builds the Express 5 application: request ids and logs, health, features, 404, one error handler. */
+/** Builds the Express 5 application: request ids and logs, health, features, the landing page, 404, one error handler. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   const isShuttingDown = deps.isShuttingDown ?? (() => false);
@@ -38,6 +39,7 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(healthRoutes(deps.stores, { isShuttingDown }));
   for (const feature of deps.features ?? []) feature(app, deps);
+  app.get('/', landingPage({ publicUrl: deps.config.publicUrl }));
   app.use(notFound());
   app.use(errorHandler());
   return app;
