@@ -128,6 +128,13 @@ describe('LTI 1.3 launches over HTTP', () => {
     expect(view.rows.find((r) => r.userId === lms.users.instructor.id)?.role).toBe('instructor');
   });
 
+  it('GET /lti/launch (Moodle fetches it when a teacher saves the activity) answers a small HTML page', async () => {
+    const res = await fetch(`${kairos.url}/lti/launch`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await res.text()).toContain('launch address of Kairos');
+  });
+
   it('a learner token cannot open the dashboard', async () => {
     const boot = bootstrapOf((await launchOverHttp(lms.loginUrl(learnerSpec()))).html);
     const res = await fetch(`${kairos.url}/dashboard`, {

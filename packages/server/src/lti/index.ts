@@ -7,7 +7,7 @@ import { canvasConfigHandler } from './canvas.js';
 import { dashboardRouter } from './dashboard.js';
 import { deepLinkingHandler, deepLinkResponseHandler } from './deep-linking.js';
 import type { LtiDeps } from './deps.js';
-import { launchHandler } from './launch.js';
+import { launchHandler, launchInfoHandler } from './launch.js';
 import { loginHandler } from './login.js';
 import { LtiError } from './lti-error.js';
 import { newLtijsProvider } from './ltijs.js';
@@ -154,6 +154,7 @@ export function createLtiFeature(options: LtiFeatureOptions = {}) {
         deepLinking: deepLinkingHandler(deps),
       }),
     );
+    router.get('/launch', launchInfoHandler());
     router.get('/register', registerHandler(deps));
     router.get('/canvas.json', canvasConfigHandler(deps));
     router.post('/deep-link', deepLinkResponseHandler(deps));

@@ -121,6 +121,22 @@ export function launchHandler(
   };
 }
 
+/**
+ * `GET /lti/launch`: Moodle fetches the tool URL when a teacher saves an activity (and some LMSs probe it):
+ * a small page saying what the address is, 200, rather than the JSON 404 of unknown routes.
+ */
+export function launchInfoHandler() {
+  return function ltiLaunchInfo(_req: Request, res: Response): void {
+    res.type('html').send(
+      page(
+        'Kairos LTI launch',
+        `<main><h1>Kairos</h1><p>This is the LTI 1.3 launch address of Kairos. Open Kairos from your course in
+your LMS; LMS administrators: see docs/lti/moodle.md or docs/lti/canvas.md.</p></main>`,
+      ),
+    );
+  };
+}
+
 /** Second leg of the platform-storage flow: reads the binding secret the login stored, posts the launch again. */
 function storageCheckPage(login: LoginState, idToken: string, action: string): string {
   const cfg = scriptJson({
