@@ -1,8 +1,15 @@
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type KairosProcess, runKairos, startKairos, tempDataDir } from '../support/kairos-process.js';
+import {
+  type KairosProcess,
+  kairosBin,
+  runKairos,
+  startKairos,
+  tempDataDir,
+} from '../support/kairos-process.js';
 
 const running: KairosProcess[] = [];
 afterEach(async () => {
@@ -89,5 +96,50 @@ describe('admin commands on the embedded store', () => {
     running.pop();
     const revoked = await runKairos(['keys', 'revoke', key.key], env);
     expect(revoked.stdout).toMatch(/revoked kk_/);
+  });
+});
+
+describe('admin commands with no server or data directory around', () => {
+  /** Runs the built CLI in `cwd` with no storage configuration at all (as a newcomer in another terminal). */
+  const kairosIn = (cwd: string, args: string[]) => {
+    const env = { ...process.env, LOG_LEVEL: 'warn' };
+    for (const k of ['DATABASE_URL', 'MONGODB_URL', 'REDIS_URL', 'KAIROS_DATA_DIR', 'KAIROS_SECRET'])
+      delete env[k];
+    const r = spawnSync(process.execPath, [kairosBin, ...args], {
+      cwd,
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  it('say so, say how to point the CLI at the server, and create nothing', () => {
+    const elsewhere = tempDataDir();
+    for (const args of [
+      ['platform', 'list'],
+      ['keys', 'list'],
+      ['keys', 'create', '--name', 'x', '--scopes', 'all'],
+    ]) {
+      const r = kairosIn(elsewhere, args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('no Kairos data here');
+      expect(r.stderr).toContain('KAIROS_DATA_DIR');
+      expect(r.stderr).toContain('DATABASE_URL');
+      expect(r.stderr).toMatch(/\bcd\b/);
+      expect(existsSync(join(elsewhere, '.kairos')), `${args.join(' ')} created ./.kairos`).toBe(false);
+    }
+  });
+
+  it('point at the data directory of a parent (e.g. the repository root when run from a package)', () => {
+    const root = tempDataDir();
+    mkdirSync(join(root, '.kairos', 'pglite'), { recursive: true });
+    const sub = join(root, 'packages', 'server');
+    mkdirSync(sub, { recursive: true });
+    const r = kairosIn(sub, ['platform', 'list']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`KAIROS_DATA_DIR=${join(root, '.kairos')}`);
+    expect(existsSync(join(sub, '.kairos'))).toBe(false);
   });
 });
