@@ -23,11 +23,15 @@ describe('kairos serve', () => {
       },
     });
     expect(k.stderr()).toMatch(/xAPI endpoint\s+http:\/\/localhost:\d+\/xapi/);
+    expect(k.stderr()).toContain(`creating the embedded database in ${dataDir} (first start only: ~10 s)`);
     expect(await k.stop()).toBe(0);
     // the lock is released: the next process starts on the same directory
     const again = await startKairos({ KAIROS_DATA_DIR: dataDir });
     running.push(again);
     expect((await fetch(`${again.url}/healthz`)).status).toBe(200);
+    // the first-start warning only on the first start
+    expect(again.stderr()).toContain(`opening the embedded database in ${dataDir}`);
+    expect(again.stderr()).not.toContain('~10 s');
   });
 
   it('refuses a second process on the same data directory with a clear error', async () => {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KairosConfig } from '../config/index.js';
 import { redact } from '../config/index.js';
@@ -44,7 +45,11 @@ export async function openStores(
       });
     } else {
       lock = lockDataDir(config.dataDir);
-      say(`opening the embedded database in ${config.dataDir} (the first start initialises it: ~10 s)`);
+      say(
+        existsSync(join(config.dataDir, 'pglite'))
+          ? `opening the embedded database in ${config.dataDir}`
+          : `creating the embedded database in ${config.dataDir} (first start only: ~10 s)`,
+      );
       sql = await openPglite(join(config.dataDir, 'pglite'));
     }
     if (config.mongodbUrl) {
