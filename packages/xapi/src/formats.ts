@@ -1,8 +1,9 @@
 import type { XapiVersion } from './version.js';
 
 // Best-effort IRI check (xAPI allows it): a scheme per RFC 3986 followed by at least one character,
-// without whitespace, control characters or the characters RFC 3987 excludes.
-const IRI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s\p{Cc}<>"{}|\\^`]+$/u;
+// without whitespace, control characters (NUL included), unpaired surrogates (not characters at all) or
+// the characters RFC 3987 excludes.
+const IRI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s\p{Cc}\p{Cs}<>"{}|\\^`]+$/u;
 // mailto IRI with one address (`mailto:` scheme is case-insensitive per RFC 3986).
 const MAILTO = /^[Mm][Aa][Ii][Ll][Tt][Oo]:[^\s@<>"]+@[^\s@<>"/?#]+$/;
 const SHA1 = /^[0-9a-fA-F]{40}$/;

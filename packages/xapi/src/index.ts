@@ -10,5 +10,6 @@ export * from './schemas.js';
 export * from './signature.js';
 export type * from './types.js';
 export * from './validate/index.js';
+export * from './validate/json.js';
 export { VOIDED_VERB } from './validate/statement.js';
 export * from './version.js';

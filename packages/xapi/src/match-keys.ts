@@ -72,7 +72,13 @@ function addActor(into: Set<string>, actor: Agent | Group | undefined): void {
   if (!actor) return;
   const key = agentKey(actor);
   if (key) into.add(key);
-  if (actor.objectType === 'Group' && actor.member) for (const m of actor.member) addActor(into, m);
+  // Members are Agents (xAPI-Data §2.4.2.2): one level, not a recursion that unchecked input could deepen.
+  if (actor.objectType === 'Group' && actor.member) {
+    for (const m of actor.member) {
+      const k = agentKey(m);
+      if (k) into.add(k);
+    }
+  }
 }
 
 function addObjectActor(into: Set<string>, o: StatementObject): void {

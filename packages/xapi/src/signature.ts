@@ -11,6 +11,7 @@ import type {
   StatementObject,
   SubStatement,
 } from './types.js';
+import { MAX_JSON_DEPTH } from './validate/json.js';
 
 /** Options of {@link statementSignature}. */
 export interface SignatureOptions {
@@ -118,13 +119,27 @@ function context(c: Context): J {
   return out;
 }
 
-/** JSON with object keys sorted recursively (arrays keep their order); `undefined` properties dropped. */
+/**
+ * JSON with object keys sorted recursively (arrays keep their order); `undefined` properties dropped.
+ * @throws RangeError for values nested deeper than {@link MAX_JSON_DEPTH}, which validated statements
+ *   never are (the signature of a statement is no deeper than the statement), instead of overflowing
+ *   the stack.
+ */
 export function canonicalJson(value: unknown): string {
+  return canonical(value, 1);
+}
+
+function canonical(value: unknown, depth: number): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (depth > MAX_JSON_DEPTH) {
+    throw new RangeError(
+      `canonicalJson: the value nests more than ${MAX_JSON_DEPTH} levels deep; check it with jsonIssues() or validateStatements() first`,
+    );
+  }
+  if (Array.isArray(value)) return `[${value.map((v) => canonical(v, depth + 1)).join(',')}]`;
   const obj = value as Record<string, unknown>;
   const keys = Object.keys(obj)
     .filter((k) => obj[k] !== undefined)
     .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(obj[k], depth + 1)}`).join(',')}}`;
 }

@@ -123,3 +123,118 @@ describe('fuzz', () => {
     });
   }
 });
+
+const HOSTILE = ['\u0000', '\uD800', '\uDBFF', '\uDC00', '\uDFFF'];
+
+/** Where a value sits, written as the validator writes paths (a bad property name JSON-escaped). */
+const pathOf = (root: string, keys: (string | number)[]) =>
+  root +
+  keys
+    .map((k) =>
+      typeof k === 'number' ? `[${k}]` : /[\0\uD800-\uDFFF]/.test(k) ? `[${JSON.stringify(k)}]` : `.${k}`,
+    )
+    .join('');
+
+/** Every string value and property name of a JSON tree, by key path. */
+function stringSlots(root: unknown): Array<{ keys: (string | number)[]; isKey: boolean }> {
+  const out: Array<{ keys: (string | number)[]; isKey: boolean }> = [];
+  const walk = (v: unknown, keys: (string | number)[]) => {
+    if (typeof v === 'string') out.push({ keys, isKey: false });
+    else if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) walk(v[i], [...keys, i]);
+    } else if (v && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) {
+        out.push({ keys: [...keys, k], isKey: true });
+        walk(x, [...keys, k]);
+      }
+  };
+  walk(root, []);
+  return out;
+}
+
+/** Replaces the string at `keys` (or renames the property, `isKey`) with `f(old)`, in a copy. */
+function rewrite(root: unknown, keys: (string | number)[], isKey: boolean, f: (s: string) => string) {
+  const copy = structuredClone(root) as Record<string | number, unknown>;
+  let parent = copy;
+  for (const k of keys.slice(0, -1)) parent = parent[k] as Record<string | number, unknown>;
+  const last = keys.at(-1)!;
+  if (isKey) {
+    // Rebuild the object so the renamed property keeps its place (issues come in document order).
+    const renamed = f(last as string);
+    const entries = Object.entries(parent).map(([k, v]) => [k === last ? renamed : k, v] as const);
+    for (const k of Object.keys(parent)) delete parent[k];
+    for (const [k, v] of entries) parent[k] = v;
+    return { statement: copy, keys: [...keys.slice(0, -1), renamed] };
+  }
+  parent[last] = f(parent[last] as string);
+  return { statement: copy, keys };
+}
+
+describe('fuzz: NUL, unpaired surrogates and deep nesting in every position', () => {
+  const corpus = [...Object.values(validStatements), ...Object.values(validStatements2)];
+
+  it('rejects a NUL or unpaired surrogate in every string and property name, naming its path', () => {
+    const random = rng(8);
+    let cases = 0;
+    for (const statement of corpus) {
+      for (const slot of stringSlots(statement)) {
+        const bad = HOSTILE[Math.floor(random() * HOSTILE.length)]!;
+        const at = (s: string) => Math.floor(random() * (s.length + 1));
+        const { statement: mutant, keys } = rewrite(statement, slot.keys, slot.isKey, (s) => {
+          const i = at(s);
+          return s.slice(0, i) + bad + s.slice(i);
+        });
+        const path = pathOf('statement[0]', keys);
+        let error: unknown;
+        try {
+          validateStatements([mutant], { version: '2.0.0' });
+        } catch (e) {
+          error = e;
+        }
+        expect(error, `${path} with ${JSON.stringify(bad)} was accepted`).toBeInstanceOf(XapiValidationError);
+        const issues = (error as XapiValidationError).issues;
+        expect(issues.map((i) => i.path)).toEqual([path]);
+        expect(issues[0]!.rule).toBe(bad === '\u0000' ? 'nul_character' : 'lone_surrogate');
+        expect(statementSchemaFor('2.0.0').safeParse(mutant).success).toBe(false);
+        cases++;
+      }
+    }
+    expect(cases).toBeGreaterThan(400);
+  });
+
+  it('rejects 5,000 and 200,000 levels of nesting in every position without overflowing', () => {
+    const deep = [5_000, 200_000].map((n) => JSON.parse('['.repeat(n) + ']'.repeat(n)) as unknown);
+    const random = rng(9);
+    let cases = 0;
+    for (const statement of [validStatements.subStatement, kairosLike(), validStatements2.contextAgents].map(
+      (s) => structuredClone(s),
+    )) {
+      for (const [container, key] of slots(statement)) {
+        const c = container as Record<string | number, unknown>;
+        const before = c[key];
+        c[key] = { nested: deep[Math.floor(random() * deep.length)] };
+        let error: unknown;
+        try {
+          const [out] = validateStatements([statement], { version: '2.0.0' });
+          statementSignature(out!);
+        } catch (e) {
+          error = e;
+        }
+        c[key] = before;
+        expect(error).toBeInstanceOf(XapiValidationError);
+        expect((error as XapiValidationError).issues.map((i) => i.rule)).toEqual(['max_depth']);
+        cases++;
+      }
+    }
+    expect(cases).toBeGreaterThan(50);
+  });
+});
+
+/** A statement with result and context extensions, where deep values are most likely to be sent. */
+function kairosLike(): Record<string, unknown> {
+  return structuredClone({
+    ...validStatements.minimal,
+    result: { response: 'b', extensions: { 'https://x.example/e': { a: [1, { b: 'c' }] } } },
+    context: { extensions: { 'https://x.example/c': [] } },
+  });
+}

@@ -2,6 +2,7 @@ import { type ValidationIssue, XapiValidationError } from '../errors.js';
 import type { Context, Statement } from '../types.js';
 import type { XapiVersion } from '../version.js';
 import { Checker } from './checker.js';
+import { jsonIssues } from './json.js';
 import { checkStatement } from './statement.js';
 
 /** Options of {@link validateStatement}. */
@@ -18,8 +19,18 @@ export interface ValidateOptions {
  */
 export function statementIssues(input: unknown, opts: ValidateOptions): ValidationIssue[] {
   const c = new Checker(opts.version);
-  checkStatement(c, input, opts.path ?? 'statement');
+  check(c, input, opts.path ?? 'statement');
   return c.issues;
+}
+
+/**
+ * The JSON-level rules (depth, NUL, lone surrogates) come first and, when broken, alone: the structural
+ * checks and everything after validation (signature, stores) may then assume bounded, storable input.
+ */
+function check(c: Checker, input: unknown, path: string): void {
+  const json = jsonIssues(input, path);
+  if (json.length > 0) c.issues.push(...json);
+  else checkStatement(c, input, path);
 }
 
 /**
@@ -52,7 +63,7 @@ export function validateStatements(input: unknown, opts: { version: XapiVersion 
     ]);
   }
   const c = new Checker(opts.version);
-  for (let i = 0; i < input.length; i++) checkStatement(c, input[i], `statement[${i}]`);
+  for (let i = 0; i < input.length; i++) check(c, input[i], `statement[${i}]`);
   if (c.issues.length > 0) throw new XapiValidationError(c.issues);
   return (input as Statement[]).map(normalizeStatement);
 }
