@@ -102,7 +102,7 @@ describe('admin commands on the embedded store', () => {
 describe('admin commands with no server or data directory around', () => {
   /** Runs the built CLI in `cwd` with no storage configuration at all (as a newcomer in another terminal). */
   const kairosIn = (cwd: string, args: string[]) => {
-    const env = { ...process.env, LOG_LEVEL: 'warn' };
+    const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
     for (const k of ['DATABASE_URL', 'MONGODB_URL', 'REDIS_URL', 'KAIROS_DATA_DIR', 'KAIROS_SECRET'])
       delete env[k];
     const r = spawnSync(process.execPath, [kairosBin, ...args], {

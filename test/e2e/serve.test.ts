@@ -1,4 +1,7 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../../scripts/ensure-built.mjs';
 import { type KairosProcess, runKairos, startKairos, tempDataDir } from '../support/kairos-process.js';
 import { serviceUrl } from '../support/services.js';
 
@@ -92,5 +95,34 @@ describe('kairos serve', () => {
     const r = await runKairos(['frobnicate']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown command "frobnicate"/);
+  });
+});
+
+describe('npm start on a fresh clone (scripts/ensure-built.mjs)', () => {
+  it('says which package is building, ticks the elapsed time, and how long each took', async () => {
+    const root = tempDataDir();
+    // Two packages whose build takes ~0.8 s and writes dist/index.js, as rollup would.
+    const slowBuild =
+      "node -e \"setTimeout(()=>{const f=require('fs');f.mkdirSync('dist',{recursive:true});f.writeFileSync('dist/index.js','')},800)\"";
+    for (const p of ['alpha', 'beta']) {
+      mkdirSync(join(root, 'packages', p, 'src'), { recursive: true });
+      writeFileSync(join(root, 'packages', p, 'src', 'index.ts'), 'export {};\n');
+      writeFileSync(
+        join(root, 'packages', p, 'package.json'),
+        JSON.stringify({ name: `@kairos/${p}`, private: true, scripts: { build: slowBuild } }),
+      );
+    }
+    let text = '';
+    const out = { isTTY: false, write: (s: string) => (text += s) };
+    await ensureBuilt({ root, packages: ['alpha', 'beta'], tickMs: 250, out });
+    expect(text).toContain('kairos: building alpha, beta');
+    expect(text).toContain('kairos: building @kairos/alpha (1/2)…\n');
+    expect(text).toMatch(/kairos: building @kairos\/beta \(2\/2\)… \d\.\d s\n/);
+    expect(text).toMatch(/kairos: built @kairos\/alpha in \d\.\d s\n/);
+    expect(text).toMatch(/kairos: build done in \d+(\.\d)? s\n$/);
+    // up to date: nothing to say
+    text = '';
+    await ensureBuilt({ root, packages: ['alpha', 'beta'], tickMs: 250, out });
+    expect(text).toBe('');
   });
 });
