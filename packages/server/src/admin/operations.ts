@@ -1,5 +1,6 @@
 import type { XapiVersion } from '@kairos/xapi';
 import { createApiKey } from '../auth/api-keys.js';
+import { announceRevocation, keyCacheOf } from '../auth/key-cache.js';
 import type { Principal } from '../auth/principal.js';
 import { KairosError } from '../errors.js';
 import { ConsistencyTracker } from '../lrs/consistency.js';
@@ -60,7 +61,13 @@ export function localOperations(
     async revokeKey(key) {
       const found = await stores.record.credentials.find(key);
       if (!found) throw new KairosError('key_not_found', `no API key ${key}`, { status: 404 });
-      return stores.record.credentials.revoke(key, new Date().toISOString());
+      const revoked = await stores.record.credentials.revoke(key, new Date().toISOString());
+      // Every process drops the key now (this one without waiting for Redis to echo the message), so
+      // neither the key nor the tokens it minted outlive the revocation; a process that misses the
+      // message still re-reads the key within KEY_CACHE_MS.
+      keyCacheOf(stores.record.credentials).forget(key);
+      await announceRevocation(stores.cache, key);
+      return revoked;
     },
     async importStatements(tenantId, items, version) {
       const principal: Principal = {

@@ -2,17 +2,17 @@ import { validateStatement } from '@kairos/xapi';
 import express, { Router } from 'express';
 import { authenticate } from '../auth/authenticate.js';
 import { isScope } from '../auth/scopes.js';
-import { DEFAULT_TOKEN_TTL_S, mintToken } from '../auth/tokens.js';
+import { DEFAULT_TOKEN_TTL_S, MAX_TOKEN_TTL_S, mintToken } from '../auth/tokens.js';
 import { HttpError } from '../errors.js';
 import type { AppDeps } from '../http/app.js';
 
 const LEARNER_SCOPES = ['statements/write', 'statements/read/mine'];
 const INSTRUCTOR_SCOPES = ['statements/read', 'analytics/read'];
-const MAX_TTL_S = 24 * 3600;
 
 /**
  * `POST /api/v1/tokens`: a site's backend, holding an API key, mints a short-lived Bearer token for one of
- * its users' browsers (the secret never reaches a browser). A token never has more scopes than the key.
+ * its users' browsers (the secret never reaches a browser). A token never has more scopes than the key,
+ * writes with the key's authority, and stops working when the key is revoked.
  *
  * Body: `{ "role": "learner", "actor": {…Agent…}, "contextId"?: "…", "ttl"?: seconds, "scopes"?: [...] }`.
  */
@@ -22,6 +22,7 @@ export function tokensRouter(deps: AppDeps): Router {
     '/tokens',
     authenticate({
       credentials: deps.stores.record.credentials,
+      cache: deps.stores.cache,
       secret: deps.secret,
       publicUrl: deps.config.publicUrl,
     }),
@@ -72,11 +73,11 @@ export function tokensRouter(deps: AppDeps): Router {
         );
       }
       const ttl = body.ttl === undefined ? DEFAULT_TOKEN_TTL_S : Number(body.ttl);
-      if (!Number.isInteger(ttl) || ttl < 60 || ttl > MAX_TTL_S) {
+      if (!Number.isInteger(ttl) || ttl < 60 || ttl > MAX_TOKEN_TTL_S) {
         throw new HttpError(
           400,
           'invalid_token_request',
-          `ttl must be whole seconds between 60 and ${MAX_TTL_S}`,
+          `ttl must be whole seconds between 60 and ${MAX_TOKEN_TTL_S}`,
         );
       }
       if (body.contextId !== undefined && typeof body.contextId !== 'string') {
@@ -90,6 +91,8 @@ export function tokensRouter(deps: AppDeps): Router {
           contextId: body.contextId as string | undefined,
           actor: actor as never,
           role: body.role,
+          // the token lives and dies with this key (revoking it stops the token too)
+          keyId: principal.credentialId,
         },
         ttl,
       );

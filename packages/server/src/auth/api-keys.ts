@@ -50,15 +50,12 @@ export async function createApiKey(
   return { record, secret };
 }
 
-/** Checks a key/secret pair; returns the credential when it is valid and not revoked. */
-export async function verifyApiKey(
-  credentials: CredentialRepository,
-  key: string,
-  secret: string,
-): Promise<CredentialRecord | undefined> {
-  const record = await credentials.find(key);
-  if (!record || record.revokedAt) return undefined;
+/**
+ * Whether `secret` is the secret of this credential (constant time). Revocation is the caller's check:
+ * the record may come from the process's key cache.
+ */
+export function secretMatches(record: CredentialRecord, secret: string): boolean {
   const a = Buffer.from(record.secretHash, 'hex');
   const b = Buffer.from(hashSecret(secret), 'hex');
-  return a.length === b.length && timingSafeEqual(a, b) ? record : undefined;
+  return a.length === b.length && timingSafeEqual(a, b);
 }

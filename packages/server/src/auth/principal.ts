@@ -16,7 +16,14 @@ export interface Principal {
    * about itself and read its own (learner tokens, `statements/read/mine`).
    */
   actorKey?: string;
-  /** LTI context (course) a token is scoped to. */
+  /** LTI context (course) a token is scoped to, as the token names it. */
   contextId?: string;
+  /**
+   * Course IRI of `contextId`: when set, the principal reads only statements whose related activities
+   * (object, context activities) include it, and cannot use documents, `/agents` or `/activities`.
+   */
+  contextIri?: string;
+  /** The API key a token was minted by (absent for keys themselves and for LTI launch tokens). */
+  keyId?: string;
   role?: 'learner' | 'instructor';
 }

@@ -25,7 +25,11 @@ export function beaconRouter(deps: StatementsDeps & { publicUrl: string; bodyLim
     }
     if (typeof body?.token !== 'string')
       throw new HttpError(401, 'missing_credentials', 'beacon body needs "token"');
-    const principal = await principalFromToken(deps, body.token);
+    // the key cache is shared with /xapi's authenticate, which listens for revocations
+    const principal = await principalFromToken(
+      { secret: deps.secret, publicUrl: deps.publicUrl, credentials: deps.record.credentials },
+      body.token,
+    );
     const version = parseVersionHeader(typeof body.version === 'string' ? body.version : '2.0.0');
     if (!version) throw new HttpError(400, 'unsupported_version', 'beacon "version" must be 1.0.x or 2.0.0');
     const statements = validateStatements(body.statements, { version });

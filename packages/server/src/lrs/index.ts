@@ -33,6 +33,7 @@ export function lrsFeature(app: Express, deps: AppDeps): void {
   xapi.use(
     authenticate({
       credentials: stores.record.credentials,
+      cache: stores.cache,
       secret,
       publicUrl: config.publicUrl,
       realm: 'Kairos LRS',

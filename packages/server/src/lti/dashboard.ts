@@ -1,5 +1,5 @@
 import express, { type Request, type Response, Router } from 'express';
-import { verifyToken } from '../auth/tokens.js';
+import { verifyBearer } from '../auth/authenticate.js';
 import { HttpError } from '../errors.js';
 import { courseIri } from '../iris.js';
 import type { RosterMember, StatementRecord } from '../storage/types.js';
@@ -166,6 +166,14 @@ function render(view: DashboardView, token: string): string {
   );
 }
 
+// Tokens minted by an API key die with it (auth/key-cache.ts); launch tokens need only their signature.
+const bearerOptions = (deps: LtiDeps) => ({
+  secret: deps.secret,
+  publicUrl: deps.publicUrl,
+  credentials: deps.stores.record.credentials,
+  cache: deps.stores.cache,
+});
+
 /**
  * `/dashboard`: the instructor's view of one context, opened by the launch (form POST of the minted token)
  * or with `Authorization: Bearer`. HTML for browsers, JSON for `Accept: application/json`.
@@ -179,7 +187,7 @@ export function dashboardRouter(deps: LtiDeps, queue?: ScoreQueue): Router {
       /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
     if (!token)
       throw new HttpError(401, 'token_required', 'open the dashboard from your course (LTI launch)');
-    const claims = await verifyToken(deps.secret, token);
+    const claims = await verifyBearer(bearerOptions(deps), token);
     if (!claims.scopes.includes('analytics/read') || !claims.contextId) {
       throw new HttpError(
         403,
@@ -198,7 +206,7 @@ export function dashboardRouter(deps: LtiDeps, queue?: ScoreQueue): Router {
     '/dashboard/grades/retry',
     express.urlencoded({ extended: false, limit: '16kb' }),
     async (req, res, next) => {
-      const claims = await verifyToken(deps.secret, String(req.body?.token ?? ''));
+      const claims = await verifyBearer(bearerOptions(deps), String(req.body?.token ?? ''));
       if (!claims.scopes.includes('analytics/read') || !claims.contextId) {
         throw new HttpError(403, 'not_instructor', 'retrying grade posts needs an instructor launch token');
       }

@@ -172,9 +172,10 @@ export interface Cursor {
   key: string;
   format: Format;
   attachments: boolean;
-  /** Tenant and actor restriction it was issued for: a cursor never widens access. */
+  /** Tenant, actor and course restriction it was issued for: a cursor never widens access. */
   tenantId: string;
   actorKey?: string;
+  contextIri?: string;
 }
 
 const sign = (secret: string, payload: string) =>

@@ -3,8 +3,11 @@ import type { Principal } from '../../auth/principal.js';
 import { statementReadAccess } from '../../auth/scopes.js';
 import { HttpError } from '../../errors.js';
 import type { RecordStore, StatementRecord } from '../../storage/types.js';
-import { filterTerm } from './prepare.js';
+import { filterTerm, termsOf } from './prepare.js';
 import { type Cursor, encodeCursor, type Filter, type Format, pageQuery } from './query.js';
+
+// Store queries one page may take when referencing statements are filtered out (see readPage).
+const MAX_SCANS = 4;
 
 /** One page of a statements query. */
 export interface StatementPage {
@@ -18,7 +21,21 @@ export interface StatementPage {
   lastStored?: string;
 }
 
-function readAccess(principal: Principal): { actorKey?: string; authorityTerm?: string } {
+/** What a principal may read of its tenant's statements. */
+interface ReadAccess {
+  /** Only statements whose actor is this agent (learner tokens). */
+  actorKey?: string;
+  /** Agent key of the authority that must have written them (`statements/read/mine` of a key or token). */
+  authorityKey?: string;
+  /** Course IRI among their related activities (context-scoped tokens). */
+  contextIri?: string;
+  /** Index terms that select the above in the store. */
+  terms: string[];
+}
+
+const contextTerm = (iri: string) => filterTerm.activity(iri, true);
+
+function readAccess(principal: Principal): ReadAccess {
   const access = statementReadAccess(principal.scopes);
   if (access === 'none') {
     throw new HttpError(
@@ -27,20 +44,44 @@ function readAccess(principal: Principal): { actorKey?: string; authorityTerm?: 
       'this credential may not read statements (scope statements/read needed)',
     );
   }
-  if (principal.actorKey !== undefined) return { actorKey: principal.actorKey };
-  if (access === 'mine') return { authorityTerm: filterTerm.authority(agentKey(principal.authority)!) };
-  return {};
+  const terms: string[] = [];
+  let authorityKey: string | undefined;
+  // a learner's "mine" is its own statements (by actor); anyone else's is what its key vouched for
+  if (principal.actorKey === undefined && access === 'mine') {
+    authorityKey = agentKey(principal.authority)!;
+    terms.push(filterTerm.authority(authorityKey));
+  }
+  if (principal.contextIri !== undefined) terms.push(contextTerm(principal.contextIri));
+  return { actorKey: principal.actorKey, authorityKey, contextIri: principal.contextIri, terms };
 }
 
-/** Whether a principal restricted to its own statements may see this one. */
-function visible(principal: Principal, r: StatementRecord): boolean {
-  const { actorKey, authorityTerm } = readAccess(principal);
-  if (actorKey !== undefined) return r.actorKey === actorKey;
-  if (authorityTerm !== undefined) {
+/**
+ * Whether a statement is within a confined principal's reach: about its learner (learner tokens) and
+ * in its course (context-scoped tokens). Reads and voids both stop there.
+ */
+export function withinReach(
+  principal: Pick<Principal, 'actorKey' | 'contextIri'>,
+  actorKey: string | undefined,
+  statement: Statement,
+): boolean {
+  if (principal.actorKey !== undefined && actorKey !== principal.actorKey) return false;
+  if (principal.contextIri === undefined) return true;
+  return termsOf(statement).includes(contextTerm(principal.contextIri));
+}
+
+/**
+ * Whether `access` may see this record. `matched`: the store selected it by the access terms, which only
+ * a referencing statement can hold without meeting them itself (StatementRefs inherit their target's
+ * terms for the filter rule), so only those are checked again.
+ */
+function visible(access: ReadAccess, r: StatementRecord, matched: boolean): boolean {
+  if (access.actorKey !== undefined && r.actorKey !== access.actorKey) return false;
+  if (matched && r.refTarget === undefined) return true;
+  if (access.authorityKey !== undefined) {
     const authority = r.statement.authority;
-    return authority !== undefined && filterTerm.authority(agentKey(authority)!) === authorityTerm;
+    if (authority === undefined || agentKey(authority) !== access.authorityKey) return false;
   }
-  return true;
+  return withinReach({ contextIri: access.contextIri }, r.actorKey, r.statement);
 }
 
 /**
@@ -55,8 +96,9 @@ export async function readOne(
   format: Format,
   languages: string[],
 ): Promise<StatementRecord & { formatted: Statement }> {
+  const access = readAccess(principal);
   const r = await record.statements.get(principal.tenantId, id);
-  if (!r || r.voided !== voided || !visible(principal, r)) {
+  if (!r || r.voided !== voided || !visible(access, r, false)) {
     throw new HttpError(
       404,
       'statement_not_found',
@@ -76,22 +118,35 @@ export async function readPage(
   request: { filter: Filter; format: Format; attachments: boolean; cursorKey?: string },
   languages: string[],
 ): Promise<StatementPage> {
-  const { actorKey, authorityTerm } = readAccess(principal);
-  const filter: Filter = authorityTerm
-    ? { ...request.filter, terms: [...request.filter.terms, authorityTerm] }
-    : request.filter;
-  const q = pageQuery(filter, request.cursorKey, actorKey);
-  const rows = await record.statements.query(principal.tenantId, { ...q, limit: q.limit + 1 });
-  const page = rows.slice(0, q.limit);
+  const access = readAccess(principal);
+  const filter: Filter = { ...request.filter, terms: [...request.filter.terms, ...access.terms] };
+  const want = filter.limit + 1;
+  // Rows a referencing statement matched only through its target are dropped, so a page may need more
+  // than one store query; past MAX_SCANS the page is shorter and `more` resumes after what was scanned.
+  const kept: StatementRecord[] = [];
+  let resume = request.cursorKey;
+  let exhausted = false;
+  for (let scan = 0; scan < MAX_SCANS && kept.length < want && !exhausted; scan++) {
+    const rows = await record.statements.query(principal.tenantId, {
+      ...pageQuery(filter, resume, access.actorKey),
+      limit: want,
+    });
+    exhausted = rows.length < want;
+    for (const r of rows) if (visible(access, r, true)) kept.push(r);
+    if (rows.length > 0) resume = rows[rows.length - 1]!.key;
+  }
+  const page = kept.slice(0, filter.limit);
+  const nextKey = kept.length > filter.limit ? page[page.length - 1]!.key : exhausted ? undefined : resume;
   let next: string | undefined;
-  if (rows.length > q.limit) {
+  if (nextKey !== undefined) {
     const cursor: Cursor = {
       filter: request.filter,
-      key: page[page.length - 1]!.key,
+      key: nextKey,
       format: request.format,
       attachments: request.attachments,
       tenantId: principal.tenantId,
-      actorKey,
+      actorKey: access.actorKey,
+      contextIri: access.contextIri,
     };
     next = encodeCursor(secret, cursor);
   }

@@ -135,7 +135,12 @@ export function statementsRouter(deps: StatementsDeps): Router {
     consistencyHeaders(res, deps);
     if (typeof req.query.more === 'string') {
       const cursor = decodeCursor(deps.secret, req.query.more);
-      if (cursor.tenantId !== principal.tenantId || cursor.actorKey !== principal.actorKey) {
+      // (the reader's own restrictions apply to every page anyway; this says why a foreign cursor fails)
+      if (
+        cursor.tenantId !== principal.tenantId ||
+        cursor.actorKey !== principal.actorKey ||
+        cursor.contextIri !== principal.contextIri
+      ) {
         throw new HttpError(403, 'forbidden', 'this more cursor was issued to another credential');
       }
       const page = await readPage(

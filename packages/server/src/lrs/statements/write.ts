@@ -1,4 +1,4 @@
-import { agentKey, type Statement, type XapiVersion } from '@kairos/xapi';
+import { agentKey, type Statement, VOIDED_VERB, type XapiVersion } from '@kairos/xapi';
 import type { Principal } from '../../auth/principal.js';
 import { canWriteStatements } from '../../auth/scopes.js';
 import { HttpError } from '../../errors.js';
@@ -6,6 +6,7 @@ import type { AttachmentContent, RecordStore, StatementRecord } from '../../stor
 import type { ConsistencyTracker } from '../consistency.js';
 import type { InsertCoalescer } from './coalescer.js';
 import { prepareStatement } from './prepare.js';
+import { withinReach } from './read.js';
 
 /** Result of a successful write. */
 export interface WriteResult {
@@ -37,6 +38,44 @@ export function authorizeWrite(principal: Principal, statements: Statement[]): v
   });
 }
 
+const reach = (p: Principal) =>
+  [p.actorKey !== undefined && 'about its own learner', p.contextIri !== undefined && 'in its course']
+    .filter(Boolean)
+    .join(' and ');
+
+/**
+ * A confined token (a learner's, or one scoped to a course) voids only what it can reach: a statement of
+ * the batch, or one already stored in the tenant, about its learner and in its course. An unknown target
+ * is refused too: a statement stored later under that id could be another learner's, and it would arrive
+ * voided. Unknown and foreign targets get the same answer, so the refusal tells nothing about other
+ * learners' statements. API keys (and unconfined tokens) void anything of their tenant.
+ */
+export async function authorizeVoiding(
+  record: RecordStore,
+  principal: Principal,
+  statements: Statement[],
+): Promise<void> {
+  if (principal.actorKey === undefined && principal.contextIri === undefined) return;
+  const batch = new Map(statements.filter((s) => s.id).map((s) => [s.id!.toLowerCase(), s]));
+  await Promise.all(
+    statements.map(async (s, i) => {
+      const object = s.object as { objectType?: string; id?: string };
+      if (s.verb.id !== VOIDED_VERB || object.objectType !== 'StatementRef') return;
+      const id = object.id!.toLowerCase();
+      const sent = batch.get(id);
+      const target = sent
+        ? { actorKey: agentKey(sent.actor), statement: sent }
+        : await record.statements.get(principal.tenantId, id);
+      if (target && withinReach(principal, target.actorKey, target.statement)) return;
+      throw new HttpError(
+        403,
+        'forbidden_void',
+        `statement[${i}].object: this token may void only statements already stored (or sent in the same batch) ${reach(principal)}, and ${id} is not one; an API key can void it`,
+      );
+    }),
+  );
+}
+
 /**
  * Stores validated statements for a principal: authorizes, sets the LRS properties, and writes them all or
  * none. Same id with equivalent content is a no-op; different content (or one id twice in the batch with
@@ -50,6 +89,7 @@ export async function writeStatements(
   attachments: AttachmentContent[] = [],
 ): Promise<WriteResult> {
   authorizeWrite(principal, statements);
+  await authorizeVoiding(deps.record, principal, statements);
   const now = Date.now();
   const records = statements.map((s) =>
     prepareStatement(s, { tenantId: principal.tenantId, authority: principal.authority, version, now }),
