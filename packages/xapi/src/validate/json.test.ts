@@ -39,7 +39,7 @@ describe('nesting depth', () => {
       {
         path,
         rule: 'max_depth',
-        message: `${path}: nests objects and arrays more than 64 levels deep, the most this LRS accepts: flatten it (deep extension data can travel as a JSON string)`,
+        message: `${path}: nests objects and arrays more than 64 levels deep, the most this LRS accepts: flatten it (deep data can travel as a JSON string)`,
       },
     ]);
   });

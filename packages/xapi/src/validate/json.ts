@@ -156,7 +156,7 @@ export function jsonIssues(value: unknown, path: string, opts: JsonCheckOptions 
       add(
         entry,
         'max_depth',
-        `nests objects and arrays more than ${maxDepth} levels deep, the most this LRS accepts: flatten it (deep extension data can travel as a JSON string)`,
+        `nests objects and arrays more than ${maxDepth} levels deep, the most this LRS accepts: flatten it (deep data can travel as a JSON string)`,
       );
       continue; // nothing below the limit is walked
     }

@@ -1,3 +1,4 @@
+import { jsonIssues } from '@kairos/xapi';
 import type { Request } from 'express';
 import { HttpError } from '../../errors.js';
 import { isJsonType } from '../../storage/record/documents.js';
@@ -15,7 +16,12 @@ export function documentContent(req: Request): DocumentContent {
   if (Buffer.isBuffer(body)) content = body;
   else if (body === undefined) content = Buffer.alloc(0);
   else if (typeof body === 'string') content = Buffer.from(body);
-  else content = Buffer.from(JSON.stringify(body));
+  else {
+    // Parsed by the alternate syntax: re-serialising deep JSON would overflow the stack (issue 8).
+    const deep = jsonIssues(body, 'content', { strings: false })[0];
+    if (deep) throw new HttpError(400, 'document_too_deep', deep.message);
+    content = Buffer.from(JSON.stringify(body));
+  }
   return { contentType, content };
 }
 

@@ -265,6 +265,63 @@ for (const [backend, open] of recordStoreFactories) {
       expect((await call(statePath({ ...state(), cachebuster: '1' }))).status).toBe(404);
     });
 
+    it('answers 400, never 500, to NUL and unpaired surrogates in identifying parameters (issue 8)', async () => {
+      const nul = await call(statePath(state({ stateId: 'bookmark\u0000' })), { method: 'PUT', body: '{}' });
+      expect(nul.status).toBe(400);
+      expect((await nul.json()).message).toBe(
+        'stateId: contains U+0000 (NUL) at position 8, which cannot be stored: remove it (send binary data as an attachment, or encode it, e.g. base64)',
+      );
+      const lone = await call(statePath(state({ agent: agent('al\uD800ice') })), {
+        method: 'PUT',
+        body: '{}',
+      });
+      expect(lone.status).toBe(400);
+      expect((await lone.json()).message).toMatch(
+        /^agent\.account\.name: contains an unpaired UTF-16 surrogate/,
+      );
+      const profile = `/agents/profile?${qs({ agent: agent('b\u0000b'), profileId: 'p' })}`;
+      expect((await call(profile, { method: 'POST', body: '{}' })).status).toBe(400);
+      // the content is opaque: any bytes, NUL included, are stored as sent
+      const p = state();
+      expect((await call(statePath(p), { method: 'PUT', body: '{"a":"\\u0000\\ud800"}' })).status).toBe(204);
+      expect(await (await call(statePath(p))).text()).toBe('{"a":"\\u0000\\ud800"}');
+    });
+
+    it('reads since by the statement timestamp rule: a real date, an offset in 2.0', async () => {
+      const p = state();
+      await call(statePath(p), { method: 'PUT', body: '{}' });
+      const list = (since: string, version = '2.0.0') =>
+        call(statePath({ activityId: ACT, agent: p.agent, since }), { version });
+      const feb30 = await list('2026-02-30T00:00:00Z');
+      expect(feb30.status).toBe(400);
+      expect((await feb30.json()).message).toBe(
+        'since is not a real calendar date, e.g. 2026-01-31T12:00:00Z; got "2026-02-30T00:00:00Z"',
+      );
+      expect((await list('2026-01-01T00:00:00-00:00')).status).toBe(400);
+      expect((await list('2020-01-01T00:00:00')).status).toBe(400);
+      expect((await list('2020-01-01T00:00:00', '1.0.3')).status).toBe(200);
+      expect(await (await list('2020-02-29T00:00:00+01:00')).json()).toContain(p.stateId);
+    });
+
+    it('answers 400 to a document nested too deep to re-serialise through the alternate syntax', async () => {
+      const form = new URLSearchParams({
+        ...Object.fromEntries(
+          Object.entries(state()).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+        ),
+        'X-Experience-API-Version': '1.0.3',
+        Authorization: auth,
+        'Content-Type': 'application/json',
+        content: `${'['.repeat(5000)}${']'.repeat(5000)}`,
+      });
+      const res = await fetch(`${app.url}/xapi/activities/state?method=PUT`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form.toString(),
+      });
+      expect(res.status).toBe(400);
+      expect((await res.json()).message).toMatch(/^content\[0\]\[0\].*more than 64 levels deep/);
+    });
+
     it('keeps tenants apart and enforces the state/profile scopes', async () => {
       const p = state();
       await call(statePath(p), { method: 'POST', body: '{"mine":true}' });

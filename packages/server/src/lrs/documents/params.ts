@@ -3,11 +3,13 @@ import {
   agentKey,
   isIri,
   isUuid,
+  jsonIssues,
   statementIssues,
-  timestampInstant,
+  stringProblem,
   type XapiVersion,
 } from '@kairos/xapi';
 import { HttpError } from '../../errors.js';
+import { timestampParam } from '../timestamp-param.js';
 
 const bad = (message: string) => new HttpError(400, 'invalid_query', message);
 
@@ -17,6 +19,8 @@ const IGNORED = 'cachebuster';
 /**
  * The query string as single string values, limited to `known` names: an unknown name, a name given
  * twice, or two names differing only by case is a 400 (xAPI-Communication §1.3 "unrecognized parameters").
+ * Values follow the rule of every string in a statement: no NUL, no unpaired surrogate (they identify
+ * the document, so the store must be able to hold them; the document's content may hold any bytes).
  */
 export function readQuery(query: Record<string, unknown>, known: readonly string[]): Record<string, string> {
   const q: Record<string, string> = {};
@@ -33,6 +37,8 @@ export function readQuery(query: Record<string, unknown>, known: readonly string
     if (seen.has(name.toLowerCase())) throw bad(`query parameter "${name}" is given twice`);
     seen.add(name.toLowerCase());
     if (typeof value !== 'string') throw bad(`query parameter "${name}" must be given once, as a string`);
+    const problem = stringProblem(value);
+    if (problem) throw bad(`${name}: ${problem.message}`);
     if (name !== IGNORED) q[name] = value;
   }
   return q;
@@ -65,6 +71,8 @@ export function agentParam(q: Record<string, string>, version: XapiVersion): { a
   } catch {
     throw bad('agent must be JSON, e.g. {"objectType":"Agent","mbox":"mailto:learner@example.com"}');
   }
+  const json = jsonIssues(agent, 'agent')[0];
+  if (json) throw bad(json.message);
   // Validate it exactly as a statement's actor, so the rules and messages are the same.
   const issues = statementIssues(
     {
@@ -88,14 +96,12 @@ export function registrationParam(q: Record<string, string>): string | undefined
   return value.toLowerCase();
 }
 
-/** `since`: an ISO 8601 timestamp with a time zone, as an ISO string (UTC, ms); undefined when absent. */
-export function sinceParam(q: Record<string, string>): string | undefined {
+/**
+ * `since`: a timestamp by the statements' rule (see {@link timestampParam}), as an ISO string (UTC, ms);
+ * undefined when absent.
+ */
+export function sinceParam(q: Record<string, string>, version: XapiVersion): string | undefined {
   const value = q.since;
   if (value === undefined) return undefined;
-  const t = timestampInstant(value);
-  if (!t)
-    throw bad(
-      `since must be an ISO 8601 timestamp with a time zone, e.g. 2026-01-31T12:00:00Z (got ${value})`,
-    );
-  return new Date(Math.floor(t.ms)).toISOString();
+  return new Date(Math.floor(timestampParam('since', value, version))).toISOString();
 }

@@ -90,7 +90,7 @@ function target(spec: DocumentResourceSpec, method: Method, req: Request, versio
       );
     }
   }
-  return { scope, id, since: sinceParam(q) };
+  return { scope, id, since: sinceParam(q, version) };
 }
 
 function sendDocument(res: Response, doc: StoredDocument): void {

@@ -1,8 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { agentKey, isIri, isUuid, timestampInstant, type XapiVersion } from '@kairos/xapi';
+import { agentKey, isIri, isUuid, jsonIssues, type XapiVersion } from '@kairos/xapi';
 import { HttpError } from '../../errors.js';
 import type { StatementQuery } from '../../storage/types.js';
 import { minUuidv7 } from '../../util/uuid.js';
+import { timestampParam } from '../timestamp-param.js';
 import { filterTerm } from './prepare.js';
 
 /** Largest page the LRS returns (`limit=0` and larger limits mean this). */
@@ -59,16 +60,10 @@ function iri(name: string, value: string): string {
   return value;
 }
 
-function instantMs(name: string, value: string): number {
-  const t = timestampInstant(value);
-  if (!t) throw bad(`${name} must be an ISO 8601 timestamp with a time zone, e.g. 2026-01-31T12:00:00Z`);
-  return t.ms;
-}
-
 /** Parses the query string of GET /statements (xAPI "Statement Resource"), rejecting unknown parameters. */
 export function parseStatementsRequest(
   query: Record<string, unknown>,
-  _version: XapiVersion,
+  version: XapiVersion,
 ): StatementsRequest {
   const q: Record<string, string> = {};
   const lower = new Set<string>();
@@ -111,6 +106,9 @@ export function parseStatementsRequest(
     } catch {
       throw bad('agent must be a JSON Agent or Identified Group, e.g. {"mbox":"mailto:learner@example.com"}');
     }
+    // Depth, NUL and unpaired surrogates: the rule every string of a statement follows (issue 8).
+    const issue = jsonIssues(agent, 'agent')[0];
+    if (issue) throw bad(issue.message);
     const key = typeof agent === 'object' && agent !== null ? agentKey(agent as never) : undefined;
     if (!key)
       throw bad(
@@ -135,8 +133,10 @@ export function parseStatementsRequest(
     limit = n === 0 ? MAX_LIMIT : Math.min(n, MAX_LIMIT);
   }
   // Keys embed their stored millisecond: since is exclusive, until inclusive, both by `stored`.
-  const after = q.since !== undefined ? minUuidv7(Math.floor(instantMs('since', q.since)) + 1) : undefined;
-  const before = q.until !== undefined ? minUuidv7(Math.floor(instantMs('until', q.until)) + 1) : undefined;
+  const after =
+    q.since !== undefined ? minUuidv7(Math.floor(timestampParam('since', q.since, version)) + 1) : undefined;
+  const before =
+    q.until !== undefined ? minUuidv7(Math.floor(timestampParam('until', q.until, version)) + 1) : undefined;
   return {
     kind: 'query',
     filter: {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { jsonIssues } from '@kairos/xapi';
 import { KairosError } from '../../errors.js';
 import type {
   DocumentCheck,
@@ -54,6 +55,11 @@ export function mergedContent(
     throw new DocumentMergeError(
       `the stored document (${current.contentType}) is not a JSON object, so it cannot be merged; use PUT to replace it`,
     );
+  // The merge re-serialises both: deep JSON would overflow JSON.stringify (a 500), so bound it (issue 8).
+  const deep =
+    jsonIssues(patch, 'posted document', { strings: false })[0] ??
+    jsonIssues(base, 'stored document', { strings: false })[0];
+  if (deep) throw new DocumentMergeError(`cannot merge: ${deep.message}, or PUT the whole document`);
   return { contentType: 'application/json', content: Buffer.from(JSON.stringify({ ...base, ...patch })) };
 }
 
