@@ -1,0 +1,582 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../../packages/server/src/auth/api-keys.js';
+import { mintToken } from '../../packages/server/src/auth/tokens.js';
+import { courseIri } from '../../packages/server/src/iris.js';
+import { MemoryCache } from '../../packages/server/src/storage/cache/memory.js';
+import { recordStoreFactories } from '../support/record-stores.js';
+import { type AppOnStores, startAppOn, storesOf, TEST_SECRET } from '../support/stores-app.js';
+
+/*
+ * The authorization matrix of issue 8: every endpoint that exists today against every kind of credential,
+ * with the exact status each cell must answer. A row is one request; its target (agent, statement,
+ * course) is the credential's own data, except in the "other learner" and "other context" columns, which
+ * aim the same request at another learner's or another course's data. Beyond the status, list and
+ * lookup cells check that nothing of someone else's leaks into a 200.
+ */
+
+const PUBLIC_URL = 'http://lrs.test';
+const TENANT = 'tenant-a';
+const OTHER_TENANT = 'tenant-b';
+const REGISTRATION_TOKEN = 'registration-token-0123456789';
+const ADMIN_TOKEN = randomBytes(24).toString('base64url');
+const Q = 'https://course.example/q1';
+const account = (name: string) => ({ homePage: 'https://lms.example', name });
+const ALICE = { objectType: 'Agent', name: 'Alice Anders', account: account('alice') };
+const BOB = { objectType: 'Agent', name: 'Bob Brown', account: account('bob') };
+const C1 = courseIri(PUBLIC_URL, TENANT, 'c1');
+const C2 = courseIri(PUBLIC_URL, TENANT, 'c2');
+
+/** The columns: who calls, and whose data the request aims at. */
+const COLUMNS = [
+  'none',
+  'wrong secret',
+  'full key',
+  'read-only key',
+  'other tenant key',
+  'revoked key',
+  'token of revoked key',
+  'learner: own',
+  'learner: other learner',
+  'instructor: own context',
+  'instructor: other context',
+  'expired token',
+  'tampered token',
+  'token without exp',
+  'admin token',
+  'registration token',
+] as const;
+type Column = (typeof COLUMNS)[number];
+
+/** A credential as a request presents it. */
+interface Credential {
+  header?: string;
+  /** The token itself, for the endpoints that take it in the body or the query. */
+  token?: string;
+}
+
+/** The data a cell aims at. */
+interface Target {
+  agent: typeof ALICE;
+  statementId: string;
+  voidedId: string;
+  course: string;
+  /** Whether the credential may see `statementId` (list and lookup leak checks). */
+  sees: boolean;
+}
+
+interface Call {
+  method?: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Content type of `body` (JSON when absent). */
+  type?: string;
+}
+
+interface Row {
+  name: string;
+  /** Expected status per column, in {@link COLUMNS} order. */
+  expect: number[];
+  /** Whether the xAPI version header goes with it. */
+  xapi?: boolean;
+  call(target: Target, credential: Credential, column: Column): Promise<Call> | Call;
+  /** A leak found in the response (or the stores) after a 2xx, if any. */
+  check?(response: Response, target: Target, column: Column): Promise<string | undefined>;
+  /** Run `check` after refusals too. */
+  checkAll?: boolean;
+}
+
+const q = encodeURIComponent;
+const json = JSON.stringify;
+const fresh = (actor: unknown, extra: Record<string, unknown> = {}) => ({
+  id: randomUUID(),
+  actor,
+  verb: { id: 'http://adlnet.gov/expapi/verbs/answered' },
+  object: { id: Q },
+  ...extra,
+});
+// Cells write without names, so a name in a Person can only come from the seeded statements.
+const nameless = (agent: typeof ALICE) => ({ objectType: 'Agent', account: agent.account });
+const inCourse = (course: string) => ({ context: { contextActivities: { grouping: [{ id: course }] } } });
+const form = (fields: Record<string, string | undefined>) =>
+  new URLSearchParams(
+    Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined),
+  ).toString();
+
+for (const [backend, open] of recordStoreFactories) {
+  describe(`authorization matrix on ${backend}`, () => {
+    let app: AppOnStores;
+    const credentials = {} as Record<Column, Credential>;
+    const seeded = {} as Record<'alice' | 'bob' | 'aliceVoided' | 'bobVoided', string>;
+    let fullKey: string;
+    let moreOfFullKey: string;
+
+    const send = (call: Call, auth: Credential, xapi: boolean) =>
+      fetch(`${app.url}${call.path}`, {
+        method: call.method ?? 'GET',
+        redirect: 'manual',
+        headers: {
+          ...(auth.header ? { authorization: auth.header } : {}),
+          ...(xapi ? { 'x-experience-api-version': '2.0.0' } : {}),
+          ...(call.body !== undefined ? { 'content-type': call.type ?? 'application/json' } : {}),
+          ...call.headers,
+        },
+        body: call.body,
+      });
+    const asFullKey = (call: Call) => send(call, { header: fullKey }, true);
+    const statementVisible = async (id: string) =>
+      (await asFullKey({ path: `/xapi/statements?statementId=${id}` })).status === 200;
+
+    beforeAll(async () => {
+      const record = await open();
+      if (!record) throw new Error(`${backend} unavailable`);
+      app = await startAppOn(await storesOf(record, new MemoryCache()), {
+        adminToken: ADMIN_TOKEN,
+        env: { KAIROS_REGISTRATION: 'token', KAIROS_REGISTRATION_TOKEN: REGISTRATION_TOKEN },
+      });
+      const key = async (scopes: string[], tenantId = TENANT) => {
+        const { record: c, secret } = await createApiKey(app.stores.record.credentials, {
+          tenantId,
+          name: 'matrix',
+          scopes,
+        });
+        return { id: c.key, secret, header: `Basic ${Buffer.from(`${c.key}:${secret}`).toString('base64')}` };
+      };
+      const full = await key(['all']);
+      fullKey = full.header;
+      const mint = async (by: string, body: unknown) => {
+        const res = await fetch(`${app.url}/api/v1/tokens`, {
+          method: 'POST',
+          headers: { authorization: by, 'content-type': 'application/json' },
+          body: json(body),
+        });
+        expect(res.status).toBe(201);
+        return ((await res.json()) as { token: string }).token;
+      };
+      const learnerScopes = ['statements/write', 'statements/read/mine', 'state', 'profile'];
+      const learner = await mint(full.header, { role: 'learner', actor: ALICE, scopes: learnerScopes });
+      // the token an instructor launch mints (lti/resource-launch.ts)
+      const instructor = await mintToken(TEST_SECRET, {
+        tenantId: TENANT,
+        scopes: ['statements/read', 'analytics/read'],
+        contextId: 'c1',
+        role: 'instructor',
+      });
+      const revoked = await key(['all']);
+      const ofRevoked = await mint(revoked.header, { role: 'learner', actor: ALICE, scopes: learnerScopes });
+      const dropped = await fetch(`${app.url}/admin/v1/keys/${revoked.id}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+      expect(dropped.status).toBe(200);
+      const expired = await mintToken(TEST_SECRET, { tenantId: TENANT, scopes: ['all'] }, -120);
+      const [head, , signature] = instructor.split('.');
+      const widened = Buffer.from(
+        json({
+          ...JSON.parse(Buffer.from(instructor.split('.')[1]!, 'base64url').toString()),
+          scp: ['all'],
+          ctx: undefined,
+        }),
+      ).toString('base64url');
+      const tampered = `${head}.${widened}.${signature}`;
+      const noExp = await new SignJWT({ tid: TENANT, scp: ['all'] })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setIssuer('kairos')
+        .setAudience('kairos-api')
+        .setIssuedAt()
+        .sign(new TextEncoder().encode(`kairos-token:${TEST_SECRET}`));
+      const bearer = (token: string): Credential => ({ header: `Bearer ${token}`, token });
+      Object.assign(credentials, {
+        none: {},
+        'wrong secret': { header: `Basic ${Buffer.from(`${full.id}:not-the-secret`).toString('base64')}` },
+        'full key': { header: full.header },
+        'read-only key': { header: (await key(['all/read'])).header },
+        'other tenant key': { header: (await key(['all'], OTHER_TENANT)).header },
+        'revoked key': { header: revoked.header },
+        'token of revoked key': bearer(ofRevoked),
+        'learner: own': bearer(learner),
+        'learner: other learner': bearer(learner),
+        'instructor: own context': bearer(instructor),
+        'instructor: other context': bearer(instructor),
+        'expired token': bearer(expired),
+        'tampered token': bearer(tampered),
+        'token without exp': bearer(noExp),
+        'admin token': bearer(ADMIN_TOKEN),
+        'registration token': bearer(REGISTRATION_TOKEN),
+      } satisfies Record<Column, Credential>);
+
+      // alice in course 1, bob in course 2; one voided statement each; their documents
+      const alice = fresh(ALICE, inCourse(C1));
+      const bob = fresh(BOB, inCourse(C2));
+      const aliceVoided = fresh(ALICE, inCourse(C1));
+      const bobVoided = fresh(BOB, inCourse(C2));
+      const post = (body: unknown) =>
+        asFullKey({ method: 'POST', path: '/xapi/statements', body: json(body) });
+      expect((await post([alice, bob, aliceVoided, bobVoided])).status).toBe(200);
+      const voiding = (target: string) =>
+        fresh(ALICE, {
+          verb: { id: 'http://adlnet.gov/expapi/verbs/voided' },
+          object: { objectType: 'StatementRef', id: target },
+        });
+      expect((await post([voiding(aliceVoided.id), voiding(bobVoided.id)])).status).toBe(200);
+      Object.assign(seeded, {
+        alice: alice.id,
+        bob: bob.id,
+        aliceVoided: aliceVoided.id,
+        bobVoided: bobVoided.id,
+      });
+      for (const who of [ALICE, BOB]) {
+        const put = (path: string) =>
+          asFullKey({
+            method: 'PUT',
+            path,
+            body: json({ who: who.account.name }),
+            headers: { 'if-none-match': '*' },
+          });
+        expect(
+          (await put(`/xapi/activities/state?activityId=${q(Q)}&agent=${q(json(who))}&stateId=bookmark`))
+            .status,
+        ).toBe(204);
+        expect((await put(`/xapi/agents/profile?agent=${q(json(who))}&profileId=prefs`)).status).toBe(204);
+      }
+      expect(
+        (
+          await asFullKey({
+            method: 'PUT',
+            path: `/xapi/activities/profile?activityId=${q(Q)}&profileId=config`,
+            body: '{}',
+            headers: { 'if-none-match': '*' },
+          })
+        ).status,
+      ).toBe(204);
+      const page = (await (await asFullKey({ path: '/xapi/statements?limit=1' })).json()) as { more: string };
+      moreOfFullKey = page.more;
+    });
+    afterAll(async () => {
+      await app?.close();
+      await app?.stores.close();
+    });
+
+    const agentQuery = (t: Target) => q(json(t.agent));
+    // Each row lists the 16 statuses in COLUMNS order:
+    //   none wrng full read othT revk rvTk lrnO lrnX insO insX expd tamp noEx admn regT
+    const rows: Row[] = [
+      {
+        name: 'GET /xapi/about',
+        expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+        call: () => ({ path: '/xapi/about' }),
+      },
+      {
+        name: 'GET /xapi/statements?agent=…',
+        xapi: true,
+        expect: [401, 401, 200, 200, 200, 401, 401, 200, 200, 200, 200, 401, 401, 401, 401, 401],
+        call: (t) => ({ path: `/xapi/statements?agent=${agentQuery(t)}` }),
+        async check(res, t) {
+          const ids = ((await res.json()) as { statements: { id: string }[] }).statements.map((s) => s.id);
+          if (ids.includes(t.statementId) !== t.sees)
+            return `${t.sees ? 'misses' : 'leaks'} ${t.statementId}`;
+        },
+      },
+      {
+        name: 'GET /xapi/statements?statementId=…',
+        xapi: true,
+        expect: [401, 401, 200, 200, 404, 401, 401, 200, 404, 200, 404, 401, 401, 401, 401, 401],
+        call: (t) => ({ path: `/xapi/statements?statementId=${t.statementId}` }),
+      },
+      {
+        name: 'GET /xapi/statements?voidedStatementId=…',
+        xapi: true,
+        expect: [401, 401, 200, 200, 404, 401, 401, 200, 404, 200, 404, 401, 401, 401, 401, 401],
+        call: (t) => ({ path: `/xapi/statements?voidedStatementId=${t.voidedId}` }),
+      },
+      {
+        name: 'GET /xapi/statements?more=… (a cursor of the full key)',
+        xapi: true,
+        expect: [401, 401, 200, 200, 403, 401, 401, 403, 403, 403, 403, 401, 401, 401, 401, 401],
+        call: () => ({ path: moreOfFullKey }),
+      },
+      {
+        name: 'PUT /xapi/statements',
+        xapi: true,
+        expect: [401, 401, 204, 403, 204, 401, 401, 204, 403, 403, 403, 401, 401, 401, 401, 401],
+        call: (t) => {
+          const s = fresh(nameless(t.agent), inCourse(t.course));
+          return { method: 'PUT', path: `/xapi/statements?statementId=${s.id}`, body: json(s) };
+        },
+      },
+      {
+        name: 'POST /xapi/statements',
+        xapi: true,
+        expect: [401, 401, 200, 403, 200, 401, 401, 200, 403, 403, 403, 401, 401, 401, 401, 401],
+        call: (t) => ({
+          method: 'POST',
+          path: '/xapi/statements',
+          body: json(fresh(nameless(t.agent), inCourse(t.course))),
+        }),
+      },
+      {
+        name: 'POST /xapi/statements (voiding)',
+        xapi: true,
+        expect: [401, 401, 200, 403, 200, 401, 401, 200, 403, 403, 403, 401, 401, 401, 401, 401],
+        async call(t) {
+          // a fresh target each time: a voided statement cannot be voided twice
+          const target = fresh(nameless(t.agent), inCourse(t.course));
+          expect(
+            (await asFullKey({ method: 'POST', path: '/xapi/statements', body: json(target) })).status,
+          ).toBe(200);
+          t.statementId = target.id;
+          // alice (the learner column's own agent) voids: her own statement, or bob's
+          const voiding = fresh(nameless(ALICE), {
+            verb: { id: 'http://adlnet.gov/expapi/verbs/voided' },
+            object: { objectType: 'StatementRef', id: target.id },
+          });
+          return { method: 'POST', path: '/xapi/statements', body: json(voiding) };
+        },
+        checkAll: true,
+        async check(res, t, column) {
+          const voided = !(await statementVisible(t.statementId));
+          const should = res.status === 200 && column !== 'other tenant key';
+          if (voided !== should)
+            return `target ${voided ? 'voided' : 'kept'} (expected ${should ? 'voided' : 'kept'})`;
+        },
+      },
+      {
+        name: 'GET /xapi/activities/state',
+        xapi: true,
+        expect: [401, 401, 200, 200, 404, 401, 401, 200, 403, 403, 403, 401, 401, 401, 401, 401],
+        call: (t) => ({
+          path: `/xapi/activities/state?activityId=${q(Q)}&agent=${agentQuery(t)}&stateId=bookmark`,
+        }),
+      },
+      {
+        name: 'PUT /xapi/activities/state',
+        xapi: true,
+        expect: [401, 401, 204, 403, 204, 401, 401, 204, 403, 403, 403, 401, 401, 401, 401, 401],
+        call: (t) => ({
+          method: 'PUT',
+          path: `/xapi/activities/state?activityId=${q(Q)}&agent=${agentQuery(t)}&stateId=${randomUUID()}`,
+          body: '{"page":3}',
+        }),
+      },
+      {
+        name: 'DELETE /xapi/activities/state',
+        xapi: true,
+        expect: [401, 401, 204, 403, 204, 401, 401, 204, 403, 403, 403, 401, 401, 401, 401, 401],
+        call: (t) => ({
+          method: 'DELETE',
+          path: `/xapi/activities/state?activityId=${q(Q)}&agent=${agentQuery(t)}&stateId=${randomUUID()}`,
+        }),
+      },
+      {
+        name: 'GET /xapi/activities/profile',
+        xapi: true,
+        expect: [401, 401, 200, 200, 404, 401, 401, 200, 200, 403, 403, 401, 401, 401, 401, 401],
+        call: () => ({ path: `/xapi/activities/profile?activityId=${q(Q)}&profileId=config` }),
+      },
+      {
+        name: 'PUT /xapi/activities/profile',
+        xapi: true,
+        expect: [401, 401, 204, 403, 204, 401, 401, 403, 403, 403, 403, 401, 401, 401, 401, 401],
+        call: () => ({
+          method: 'PUT',
+          path: `/xapi/activities/profile?activityId=${q(Q)}&profileId=${randomUUID()}`,
+          body: '{}',
+          headers: { 'if-none-match': '*' },
+        }),
+      },
+      {
+        name: 'GET /xapi/agents/profile',
+        xapi: true,
+        expect: [401, 401, 200, 200, 404, 401, 401, 200, 403, 403, 403, 401, 401, 401, 401, 401],
+        call: (t) => ({ path: `/xapi/agents/profile?agent=${agentQuery(t)}&profileId=prefs` }),
+      },
+      {
+        name: 'PUT /xapi/agents/profile',
+        xapi: true,
+        expect: [401, 401, 204, 403, 204, 401, 401, 204, 403, 403, 403, 401, 401, 401, 401, 401],
+        call: (t) => ({
+          method: 'PUT',
+          path: `/xapi/agents/profile?agent=${agentQuery(t)}&profileId=${randomUUID()}`,
+          body: '{}',
+          headers: { 'if-none-match': '*' },
+        }),
+      },
+      {
+        name: 'GET /xapi/agents',
+        xapi: true,
+        expect: [401, 401, 200, 200, 200, 401, 401, 200, 403, 403, 403, 401, 401, 401, 401, 401],
+        // the request names no one, so a name in the Person comes from the tenant's statements
+        call: (t) => ({ path: `/xapi/agents?agent=${q(json({ account: t.agent.account }))}` }),
+        async check(res, t) {
+          const names = ((await res.json()) as { name?: string[] }).name ?? [];
+          if (names.includes(t.agent.name) !== t.sees)
+            return `${t.sees ? 'misses' : 'leaks'} ${t.agent.name}`;
+        },
+      },
+      {
+        name: 'GET /xapi/activities',
+        xapi: true,
+        expect: [401, 401, 200, 200, 200, 401, 401, 200, 200, 403, 403, 401, 401, 401, 401, 401],
+        call: () => ({ path: `/xapi/activities?activityId=${q(Q)}` }),
+      },
+      {
+        name: 'POST /xapi/beacon',
+        expect: [401, 401, 401, 401, 401, 401, 401, 204, 403, 403, 403, 401, 401, 401, 401, 401],
+        call: (t, c) => ({
+          method: 'POST',
+          path: '/xapi/beacon',
+          type: 'text/plain;charset=UTF-8',
+          body: json({
+            token: c.token,
+            version: '2.0.0',
+            statements: [fresh(nameless(t.agent), inCourse(t.course))],
+          }),
+        }),
+      },
+      {
+        name: 'POST /api/v1/tokens',
+        expect: [401, 401, 201, 403, 201, 401, 401, 403, 403, 403, 403, 401, 401, 401, 401, 401],
+        call: (t) => ({
+          method: 'POST',
+          path: '/api/v1/tokens',
+          body: json({ role: 'learner', actor: t.agent }),
+        }),
+      },
+      {
+        name: 'GET /lti/register?token=…',
+        // past the registration token, the request lacks openid_configuration: 400
+        expect: [403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 400],
+        call: (_t, c) => ({ path: `/lti/register${c.token ? `?token=${q(c.token)}` : ''}` }),
+      },
+      {
+        name: 'GET /lti/login (unknown platform)',
+        expect: [400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400],
+        call: (_t, c) => ({
+          path: `/lti/login?iss=${q('https://evil.example')}&login_hint=${q(c.token ?? 'x')}&target_link_uri=${q(`${PUBLIC_URL}/lti/launch`)}`,
+        }),
+      },
+      {
+        name: 'POST /lti/launch (forged id_token)',
+        expect: [400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400],
+        call: (_t, c) => ({
+          method: 'POST',
+          path: '/lti/launch',
+          type: 'application/x-www-form-urlencoded',
+          body: form({ id_token: c.token ?? 'x.y.z', state: randomUUID() }),
+        }),
+      },
+      {
+        name: 'POST /lti/deep-link (forged session)',
+        expect: [400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400],
+        call: (_t, c) => ({
+          method: 'POST',
+          path: '/lti/deep-link',
+          type: 'application/x-www-form-urlencoded',
+          body: form({ session: c.token ?? 'x', items: 'quiz' }),
+        }),
+      },
+      {
+        name: 'GET /dashboard (Bearer)',
+        // a dashboard shows the token's own course: there is no way to ask for another
+        expect: [401, 401, 401, 401, 401, 401, 401, 403, 403, 200, 200, 401, 401, 401, 401, 401],
+        call: () => ({ path: '/dashboard', headers: { accept: 'application/json' } }),
+        async check(res) {
+          const id = ((await res.json()) as { context: { id: string } }).context.id;
+          if (id !== 'c1') return `shows context ${id}`;
+        },
+      },
+      {
+        name: 'POST /dashboard (form token)',
+        expect: [401, 401, 401, 401, 401, 401, 401, 403, 403, 200, 200, 401, 401, 401, 401, 401],
+        call: (_t, c) => ({
+          method: 'POST',
+          path: '/dashboard',
+          type: 'application/x-www-form-urlencoded',
+          body: form({ token: c.token }),
+        }),
+      },
+      {
+        name: 'POST /dashboard/grades/retry',
+        expect: [401, 401, 401, 401, 401, 401, 401, 403, 403, 200, 200, 401, 401, 401, 401, 401],
+        call: (_t, c) => ({
+          method: 'POST',
+          path: '/dashboard/grades/retry',
+          type: 'application/x-www-form-urlencoded',
+          body: form({ token: c.token }),
+        }),
+      },
+      {
+        name: 'GET /admin/v1/keys',
+        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 200, 401],
+        call: () => ({ path: '/admin/v1/keys' }),
+      },
+      {
+        name: 'POST /admin/v1/keys',
+        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 201, 401],
+        call: () => ({
+          method: 'POST',
+          path: '/admin/v1/keys',
+          body: json({ tenantId: TENANT, name: 'from-admin', scopes: ['statements/read'] }),
+        }),
+      },
+      {
+        name: 'DELETE /admin/v1/keys/:key (unknown key)',
+        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 404, 401],
+        call: () => ({ method: 'DELETE', path: '/admin/v1/keys/kk_unknown' }),
+      },
+      {
+        name: 'GET /admin/v1/platforms',
+        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 200, 401],
+        call: () => ({ path: '/admin/v1/platforms' }),
+      },
+      {
+        name: 'POST /admin/v1/import',
+        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 200, 401],
+        call: () => ({
+          method: 'POST',
+          path: '/admin/v1/import',
+          body: json({ tenantId: TENANT, statements: [fresh(nameless(ALICE))], version: '2.0.0' }),
+        }),
+      },
+    ];
+
+    it('answers the expected status in every cell, and leaks nothing into a 200', async () => {
+      const wrong: string[] = [];
+      const leaks: string[] = [];
+      let cells = 0;
+      for (const row of rows) {
+        expect(row.expect, row.name).toHaveLength(COLUMNS.length);
+        for (const [i, column] of COLUMNS.entries()) {
+          const other = column === 'learner: other learner' || column === 'instructor: other context';
+          const target: Target = {
+            agent: other ? BOB : ALICE,
+            statementId: other ? seeded.bob : seeded.alice,
+            voidedId: other ? seeded.bobVoided : seeded.aliceVoided,
+            course: other ? C2 : C1,
+            sees: ['full key', 'read-only key', 'learner: own', 'instructor: own context'].includes(column),
+          };
+          const credential = credentials[column];
+          const res = await send(await row.call(target, credential, column), credential, row.xapi ?? false);
+          cells++;
+          if (res.status !== row.expect[i]) {
+            const body = (await res.text()).slice(0, 160);
+            wrong.push(`${row.name} × ${column}: ${res.status}, expected ${row.expect[i]} — ${body}`);
+            continue;
+          }
+          const checked = row.check && (res.status < 300 || row.checkAll);
+          const leak = checked ? await row.check!(res, target, column) : undefined;
+          if (leak) leaks.push(`${row.name} × ${column}: ${leak}`);
+          if (!res.bodyUsed) await res.body?.cancel();
+        }
+      }
+      console.log(
+        `authorization matrix on ${backend}: ${rows.length} endpoints × ${COLUMNS.length} credentials = ${cells} cells, ${wrong.length} wrong statuses, ${leaks.length} leaks`,
+      );
+      expect(cells).toBe(rows.length * COLUMNS.length);
+      expect(wrong).toEqual([]);
+      expect(leaks).toEqual([]);
+    });
+  });
+}
