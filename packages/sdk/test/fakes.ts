@@ -11,10 +11,11 @@ export interface Call {
 type Reply = number | { status: number; headers?: Record<string, string>; body?: unknown } | 'network';
 
 /**
- * A `fetch` that answers from a script (`next` replies in order; then `fallback`) and records calls.
+ * A `fetch` that answers from a script (`next` replies in order; then `fallback`, which may be a
+ * function of the posted batch, like a server) and records calls.
  * `hold()` keeps the next requests pending until `release()`.
  */
-export function fakeFetch(fallback: Reply = 200) {
+export function fakeFetch(fallback: Reply | ((batch: unknown[]) => Reply) = 200) {
   const calls: Call[] = [];
   const script: Reply[] = [];
   let held: (() => void)[] | undefined;
@@ -23,7 +24,7 @@ export function fakeFetch(fallback: Reply = 200) {
     calls.push({ url: String(url), init, body });
     if (process.env.KAIROS_DEBUG_FETCH) console.log(new Error('fetch').stack);
     if (held) await new Promise<void>((r) => held!.push(r));
-    const r = script.shift() ?? fallback;
+    const r = script.shift() ?? (typeof fallback === 'function' ? fallback(body) : fallback);
     if (r === 'network') throw new TypeError('Failed to fetch');
     const { status, headers, body: b } = typeof r === 'number' ? { status: r } : r;
     const text =

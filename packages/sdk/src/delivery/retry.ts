@@ -3,15 +3,20 @@ export type Outcome = 'ok' | 'auth' | 'too-large' | 'throttled' | 'rejected' | '
 
 /**
  * 2xx → ok; 401 → auth (kept, waits for a new token); 413 → too-large (split the batch);
- * 429 → throttled (honour Retry-After); 400/403/409/410/422 → rejected (never retried as is);
- * 0 (network error), 408, 5xx and anything else → transient (exponential backoff).
+ * 429 → throttled (honour Retry-After); 404, 405, 408 → transient; any other 4xx → rejected (never
+ * retried as is); 0 (network error), 5xx and anything else → transient (exponential backoff).
  */
 export function classify(status: number): Outcome {
   if (status >= 200 && status < 300) return 'ok';
   if (status === 401) return 'auth';
   if (status === 413) return 'too-large';
   if (status === 429) return 'throttled';
-  return [400, 403, 409, 410, 422].includes(status) ? 'rejected' : 'transient';
+  // A 4xx refuses these statements: sent again they fail again, and would hold up the learner's queue.
+  // But 408 (the request timed out) and 404/405 (an endpoint misconfigured or not deployed yet) say
+  // nothing about them: dropping would lose every statement until the endpoint is fixed.
+  return status >= 400 && status < 500 && status !== 404 && status !== 405 && status !== 408
+    ? 'rejected'
+    : 'transient';
 }
 
 /** Exponential backoff with ±50 % jitter, capped: `base·2^attempt·(0.5…1.5)`, at most `cap` ms. */

@@ -16,8 +16,13 @@ const st = (n: number, pad = 0): Statement => ({
   ...(pad ? { pad: 'x'.repeat(pad) } : {}),
 });
 
-function setup(over: Partial<SenderOptions> = {}, store: QueueStore = memoryStore(), name = 'q') {
-  const net = fakeFetch();
+function setup(
+  over: Partial<SenderOptions> = {},
+  store: QueueStore = memoryStore(),
+  name = 'q',
+  server?: Parameters<typeof fakeFetch>[0],
+) {
+  const net = fakeFetch(server);
   const failures: DeliveryFailure[] = [];
   const sent: Statement[][] = [];
   const queue = createQueue(Promise.resolve(store), 1000, 1e7, () => {});
@@ -192,6 +197,7 @@ describe('retry by status class', () => {
       {
         code: 'rejected',
         status: 400,
+        serverCode: 'invalid',
         message: body.message,
         statements: [st(1)],
         willRetry: false,
@@ -247,6 +253,98 @@ describe('retry by status class', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(t.net.calls[1]!.init.headers).toMatchObject({ Authorization: 'Bearer tok2' });
     expect(t.ids()[1]).toEqual([st(1).id, st(2).id]);
+  });
+});
+
+describe('statements the server refuses (issue 8)', () => {
+  /** A statement the fake server refuses, as Kairos refuses a NUL in a string. */
+  const poisoned = (n: number): Statement => ({ ...st(n), result: { response: 'a\u0000b' } });
+  const isPoisoned = (s: unknown) => JSON.stringify(s).includes('\\u0000');
+
+  for (const status of [400, 403, 409, 412, 415, 422, 451]) {
+    it(`drops a batch refused with ${status} and reports the server's code and message`, async () => {
+      const t = setup();
+      const body = { code: 'some_code', message: 'statement[0].result.response: contains U+0000 …' };
+      t.net.next({ status, body });
+      t.push(st(1));
+      await vi.advanceTimersByTimeAsync(2000);
+      expect(t.failures).toEqual([
+        {
+          code: 'rejected',
+          status,
+          serverCode: 'some_code',
+          message: body.message,
+          statements: [st(1)],
+          willRetry: false,
+        },
+      ]);
+      await vi.advanceTimersByTimeAsync(600_000);
+      expect(t.net.calls).toHaveLength(1);
+      expect(await t.queue.load()).toEqual([]);
+    });
+  }
+
+  for (const status of [404, 405, 408, 500, 502, 503]) {
+    it(`keeps a batch answered ${status} and retries it with backoff (it says nothing about the statements)`, async () => {
+      const t = setup();
+      t.net.next({ status, body: { code: 'not_found', message: 'no resource' } });
+      t.push(st(1));
+      await vi.advanceTimersByTimeAsync(2000);
+      expect(t.failures).toMatchObject([
+        { code: 'transient', status, serverCode: 'not_found', willRetry: true },
+      ]);
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(t.sent.flat()).toEqual([st(1)]);
+    });
+  }
+
+  it('finds the refused statements of a batch when the 400 names none, and delivers the rest', async () => {
+    const t = setup({}, memoryStore(), 'q', (batch) =>
+      batch.some(isPoisoned) ? { status: 400, body: { code: 'invalid_statement', message: 'bad' } } : 200,
+    );
+    const all = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => (n % 4 === 2 ? poisoned(n) : st(n)));
+    t.push(...all);
+    await vi.advanceTimersByTimeAsync(2000);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(t.sent.flat().map((s) => s.id)).toEqual(all.filter((s) => !isPoisoned(s)).map((s) => s.id));
+    expect(t.failures.map((f) => f.statements.map((s) => s.id))).toEqual([
+      [st(2).id],
+      [st(6).id],
+      [st(10).id],
+    ]);
+    expect(t.failures.every((f) => f.code === 'rejected' && f.serverCode === 'invalid_statement')).toBe(true);
+    expect(t.net.calls.length).toBeLessThanOrEqual(1 + all.length);
+    expect(await t.queue.load()).toEqual([]);
+  });
+
+  it('drops exactly the statements a 400 names (Kairos names each path) and delivers the rest at once', async () => {
+    const t = setup({}, memoryStore(), 'q', (batch) => {
+      const bad = batch.flatMap((s, i) => (isPoisoned(s) ? [`statement[${i}].result.response`] : []));
+      return bad.length
+        ? {
+            status: 400,
+            body: {
+              code: 'invalid_statement',
+              message: `${bad[0]}: contains U+0000`,
+              issues: bad.map((path) => ({ path })),
+            },
+          }
+        : 200;
+    });
+    const all = [1, 2, 3, 4, 5].map((n) => (n === 2 || n === 5 ? poisoned(n) : st(n)));
+    t.push(...all);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(t.ids()).toEqual([all.map((s) => s.id), [st(1).id, st(3).id, st(4).id]]);
+    expect(t.failures).toMatchObject([{ code: 'rejected', statements: [all[1], all[4]], willRetry: false }]);
+  });
+
+  it('keeps a poisoned batch that the server answers 500 and retries it; it is never dropped', async () => {
+    const t = setup({}, memoryStore(), 'q', (batch) => (batch.some(isPoisoned) ? 500 : 200));
+    t.push(poisoned(1));
+    await vi.advanceTimersByTimeAsync(2000 + 1000 + 2000 + 4000);
+    expect(t.net.calls).toHaveLength(4);
+    expect(t.failures.every((f) => f.willRetry)).toBe(true);
+    expect(await t.queue.load()).toHaveLength(1);
   });
 });
 

@@ -6,12 +6,16 @@ import { backoff, badIndexes, classify, retryAfter } from './retry.js';
 import { beacon, KEEPALIVE_BUDGET, post, type Reply, utf8 } from './transport.js';
 
 /**
- * Why statements did not reach Kairos. `willRetry: false` with code `unauthorized` still keeps them
- * queued: they go out after `tracker.setToken()` or on the next page load.
+ * Why statements did not reach Kairos. `willRetry: false` means they were dropped, except with code
+ * `unauthorized`: those stay queued and go out after `tracker.setToken()` or on the next page load.
  */
 export interface DeliveryFailure {
   code: 'rejected' | 'unauthorized' | 'too-large' | 'throttled' | 'transient' | 'queue-full';
+  /** HTTP status (0: network error or timeout). */
   status?: number;
+  /** The server's error code, e.g. `invalid_statement`, `forbidden_actor`. */
+  serverCode?: string;
+  /** The server's message, naming what to fix: `statement[1].actor.account.name: contains U+0000 …`. */
   message?: string;
   statements: Statement[];
   willRetry: boolean;
@@ -91,11 +95,18 @@ export function createSender(o: SenderOptions): Sender {
   };
 
   const fail = (code: DeliveryFailure['code'], r: Reply, batch: QueueItem[], willRetry: boolean) => {
-    let message: string | undefined;
+    let e: { code?: string; message?: string } = {};
     try {
-      message = JSON.parse(r.body || '{}').message;
+      e = JSON.parse(r.body || '{}');
     } catch {}
-    o.onFailure({ code, status: r.status, message, statements: batch.map((i) => i.s), willRetry });
+    o.onFailure({
+      code,
+      status: r.status,
+      serverCode: e.code,
+      message: e.message,
+      statements: batch.map((i) => i.s),
+      willRetry,
+    });
   };
 
   const drop = async (batch: QueueItem[], code: DeliveryFailure['code'], r: Reply) => {

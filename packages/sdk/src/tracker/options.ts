@@ -57,7 +57,11 @@ export interface TrackerOptions {
   sampleRate?: number;
   /** Called with each batch the server accepted. */
   onSuccess?: (statements: Statement[]) => void;
-  /** Called when statements are rejected, dropped or delayed. */
+  /**
+   * Called when statements are rejected, dropped or delayed, with the server's status, error code and
+   * message. Dropped statements (`willRetry: false`, except `unauthorized`) are also logged with
+   * `console.warn`.
+   */
   onFailure?: (f: DeliveryFailure) => void;
   /** Logs statements and deliveries, and warns about likely mistakes (PII in the actor, non-IRI ids…). */
   debug?: boolean;

@@ -267,6 +267,29 @@ describe('privacy and control', () => {
     ]);
   });
 
+  it('warns on the console when statements are dropped, with the server code and message, even without debug', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const onFailure = vi.fn();
+    const { tracker, net } = make({ onFailure });
+    const message = 'statement[0].actor.account.name: contains U+0000 (NUL) at position 3';
+    net.next({ status: 400, body: { code: 'invalid_statement', message } }, 503);
+    tracker.experience('https://x/1');
+    await tracker.flush();
+    expect(onFailure).toHaveBeenLastCalledWith(
+      expect.objectContaining({ code: 'rejected', status: 400, serverCode: 'invalid_statement', message }),
+    );
+    expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([
+      `[kairos] dropped 1 statement(s): rejected 400 invalid_statement: ${message}`,
+    ]);
+    // kept and retried: no warning
+    tracker.experience('https://x/2');
+    await tracker.flush();
+    expect(onFailure).toHaveBeenLastCalledWith(
+      expect.objectContaining({ code: 'transient', willRetry: true }),
+    );
+    expect(warn).toHaveBeenCalledTimes(1);
+  });
+
   it('warns about likely mistakes only in debug mode', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     vi.spyOn(console, 'debug').mockImplementation(() => {});

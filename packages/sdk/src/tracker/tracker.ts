@@ -95,6 +95,11 @@ export function createTracker(options: TrackerOptions): Tracker {
   const sampled = hash(JSON.stringify(actor)) / 2 ** 32 < (o.sampleRate ?? 1);
   const onFailure = (f: Parameters<NonNullable<TrackerOptions['onFailure']>>[0]) => {
     log?.('failure', f);
+    // Dropped statements are lost learning records: always say so (not only in debug), and why.
+    if (!f.willRetry && f.code !== 'unauthorized')
+      console.warn(
+        `[kairos] dropped ${f.statements.length} statement(s): ${[f.code, f.status, f.serverCode].filter((x) => x).join(' ')}${f.message ? `: ${f.message}` : ''}`,
+      );
     o.onFailure?.(f);
   };
 
