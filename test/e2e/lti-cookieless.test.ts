@@ -104,10 +104,14 @@ describe.skipIf(!existsSync(CHROMIUM))(
       return kairos;
     }
 
-    async function coursePage(storage: boolean): Promise<{ page: Page; frame: Frame }> {
+    async function coursePage(
+      storage: boolean,
+      options: { user?: string; dl?: boolean } = {},
+    ): Promise<{ page: Page; frame: Frame }> {
       const page = await browser.newPage();
+      const user = options.user ?? lms.users.learner.id;
       await page.goto(
-        `${lms.issuer}/course/launch?user=${lms.users.learner.id}${storage ? '&storage=1' : ''}`,
+        `${lms.issuer}/course/launch?user=${user}${storage ? '&storage=1' : ''}${options.dl ? '&dl=1' : ''}`,
       );
       const frame = page.frame({ name: 'tool' })!;
       return { page, frame };
@@ -154,15 +158,44 @@ describe.skipIf(!existsSync(CHROMIUM))(
       await page.close();
     });
 
-    it('no usable cookie and no platform storage: "open in a new window", which then works', async () => {
+    it('no usable cookie and no platform storage: "open in a new window" starts a fresh launch from the LMS, which works', async () => {
       await tool({ partitioned: false });
       const { page, frame } = await coursePage(false);
       const link = frame.locator('#kairos-new-window');
       await link.waitFor({ timeout: 15_000 });
       expect(await frame.locator('h1').textContent()).toBe('Open Kairos in a new window');
+      // Not the old login again: its lti_message_hint is spent (Moodle's auth.php answers "Invalid request").
+      const cmid = lms.cmidOf({ user: lms.users.learner, resourceLink: { id: 'link-1' } });
+      expect(await link.getAttribute('href')).toBe(`${lms.issuer}/mod/lti/launch.php?id=${cmid}`);
       const [popup] = await Promise.all([page.waitForEvent('popup'), link.click()]);
       const boot = await bootstrap(popup);
       expect(boot.actor.account.name).toBe(lms.users.learner.id);
+      expect(popup.url()).toMatch(/^https:\/\/tool\.test:\d+\/lti\/launch$/);
+      await page.close();
+    });
+
+    it('deep linking with no usable cookie: the picker opens in a new window and its choice returns through the frame', async () => {
+      const kairos = await tool({ partitioned: false });
+      const before = lms.deepLinks.length;
+      const deployment = lms.tools.find((t) => t.loginUrl === `${kairos.url}/lti/login`)!.deploymentIds[0];
+      const { page, frame } = await coursePage(false, { user: lms.users.instructor.id, dl: true });
+      const link = frame.locator('#kairos-new-window');
+      await link.waitFor({ timeout: 15_000 });
+      expect(await link.getAttribute('href')).toBe(
+        `${lms.issuer}/mod/lti/contentitem.php?id=${deployment}&course=${lms.course.id}`,
+      );
+      const [popup] = await Promise.all([page.waitForEvent('popup'), link.click()]);
+      await popup.locator('input[value="fractions-quiz"]').check({ timeout: 15_000 });
+      const closed = popup.waitForEvent('close', { timeout: 15_000 });
+      await popup.locator('button[value="add"]').click();
+      await closed;
+      await expect.poll(() => lms.deepLinks.length, { timeout: 15_000 }).toBe(before + 1);
+      const result = lms.deepLinks.at(-1)!;
+      expect(result.contentItems).toEqual([
+        expect.objectContaining({ custom: { activity: 'fractions-quiz' } }),
+      ]);
+      // Moodle's return page must run in the frame that opened the selection, not in the new window.
+      expect(result.fetchDest).toBe('iframe');
       await page.close();
     });
   },

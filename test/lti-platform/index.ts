@@ -20,6 +20,9 @@ import type {
 export { newSigningKey, signJwt } from './keys.js';
 export type * from './state.js';
 
+/** What a course module launches (Moodle's `lti` instance behind a cmid). */
+export type ModuleSpec = Pick<LaunchSpec, 'course' | 'clientId' | 'resourceLink' | 'lineItemId' | 'custom'>;
+
 const LIS = 'http://purl.imsglobal.org/vocab/lis/v2/membership#';
 
 /** Options of {@link createTestPlatform}. */
@@ -52,8 +55,10 @@ export interface TestPlatform {
   options: TestPlatformOptions;
   /** Registration tokens the platform accepts at `/register` (dynamic registration). */
   registrationTokens: Set<string>;
-  /** Pending launches by `lti_message_hint`. */
+  /** Pending launches by `lti_message_hint`; each hint is good for one authorization request, as in Moodle. */
   pending: Map<string, LaunchSpec>;
+  /** Course modules (Moodle's cmid) by resource link id: what `/mod/lti/launch.php?id=` launches. */
+  modules: Map<number, ModuleSpec>;
   /** How many times the platform JWKS was fetched. */
   jwksFetches: number;
   /** Signs with a new key from now on (the JWKS publishes only the new one). */
@@ -66,6 +71,10 @@ export interface TestPlatform {
   ): ToolRegistration;
   /** The tool's login initiation URL for a launch (what the LMS puts in the iframe). */
   loginUrl(spec: LaunchSpec): string;
+  /** The login initiation parameters of a new launch (a fresh single-use `lti_message_hint`). */
+  loginParams(spec: LaunchSpec): { tool: ToolRegistration; params: Record<string, string> };
+  /** The course module id (Moodle's cmid) of a resource link, created on first use. */
+  cmidOf(spec: LaunchSpec): number;
   /** The URL an LMS administrator's browser opens to register the tool dynamically. */
   registrationUrl(toolRegisterUrl: string): string;
   /** The id_token the platform would issue (tests that forge or replay). */
@@ -122,6 +131,7 @@ export async function createTestPlatform(options: TestPlatformOptions = {}): Pro
     options,
     registrationTokens: new Set(),
     pending: new Map(),
+    modules: new Map(),
     jwksFetches: 0,
     async rotateKey() {
       platform.key = await newSigningKey();
@@ -142,27 +152,52 @@ export async function createTestPlatform(options: TestPlatformOptions = {}): Pro
     addTool(tool) {
       const registered: ToolRegistration = {
         clientId: randomUUID(),
-        deploymentIds: ['1'],
+        // Moodle's deployment id is the tool type id: one per tool on the site.
+        deploymentIds: [String(platform.tools.length + 1)],
         scopes: [],
         ...tool,
       };
       platform.tools.push(registered);
       return registered;
     },
-    loginUrl(spec) {
+    loginParams(spec) {
       const tool = platform.tools.find((t) => t.clientId === spec.clientId) ?? platform.tools.at(-1);
       if (!tool) throw new Error('register a tool first');
-      const hint = randomUUID();
+      // Moodle's hint (mod/lti/locallib.php lti_build_login_request): JSON with the cmid of an activity and a
+      // launch id kept in the user's session until auth.php reads it once.
+      const rand = randomUUID().slice(0, 8);
+      const hint =
+        spec.messageType === 'LtiDeepLinkingRequest'
+          ? JSON.stringify({ launchid: `ltilaunch_ContentItemSelectionRequest${rand}` })
+          : JSON.stringify({
+              cmid: platform.cmidOf(spec),
+              launchid: `ltilaunch${platform.cmidOf(spec)}_${rand}`,
+            });
       platform.pending.set(hint, { ...spec, clientId: tool.clientId });
+      const params: Record<string, string> = {
+        iss: platform.issuer,
+        login_hint: spec.user.id,
+        target_link_uri: spec.targetLinkUri ?? tool.targetLinkUri,
+        lti_message_hint: hint,
+        client_id: tool.clientId,
+        lti_deployment_id: spec.deploymentId ?? tool.deploymentIds[0]!,
+      };
+      if (spec.storageTarget) params.lti_storage_target = spec.storageTarget;
+      return { tool, params };
+    },
+    loginUrl(spec) {
+      const { tool, params } = platform.loginParams(spec);
       const url = new URL(tool.loginUrl);
-      url.searchParams.set('iss', platform.issuer);
-      url.searchParams.set('login_hint', spec.user.id);
-      url.searchParams.set('target_link_uri', spec.targetLinkUri ?? tool.targetLinkUri);
-      url.searchParams.set('lti_message_hint', hint);
-      url.searchParams.set('client_id', tool.clientId);
-      url.searchParams.set('lti_deployment_id', spec.deploymentId ?? tool.deploymentIds[0]!);
-      if (spec.storageTarget) url.searchParams.set('lti_storage_target', spec.storageTarget);
+      for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
       return url.toString();
+    },
+    cmidOf(spec) {
+      const linkId = spec.resourceLink?.id;
+      for (const [cmid, m] of platform.modules) if (linkId && m.resourceLink?.id === linkId) return cmid;
+      const cmid = 100 + platform.modules.size + 1;
+      const { course, clientId, resourceLink, lineItemId, custom } = spec;
+      platform.modules.set(cmid, { course, clientId, resourceLink, lineItemId, custom });
+      return cmid;
     },
     registrationUrl(toolRegisterUrl) {
       const token = randomUUID();
@@ -210,24 +245,68 @@ export async function createTestPlatform(options: TestPlatformOptions = {}): Pro
         .send('response_type=id_token, scope=openid and response_mode=form_post required');
     }
     if (!p.nonce || !p.state) return void res.status(400).send('nonce and state required');
+    // One use per hint, as Moodle's auth.php (it unsets the launch id from the session on first use).
     const spec = platform.pending.get(p.lti_message_hint ?? '');
-    if (!spec || spec.user.id !== p.login_hint) return void res.status(400).send('unknown login_hint');
+    platform.pending.delete(p.lti_message_hint ?? '');
+    if (!spec) return void res.status(404).send('Invalid request');
+    if (spec.user.id !== p.login_hint) return void res.status(400).send('unknown login_hint');
     const idToken = await platform.idToken(spec, p.nonce);
     res.type('html').send(formPostPage(p.redirect_uri!, { id_token: idToken, state: p.state }));
   });
 
-  // Browser tests: a course page of the LMS that frames the tool's login initiation, with platform storage.
+  // The signed-in user of the LMS: a first-party session cookie, as Moodle's MoodleSession.
+  const sessionUser = (req: express.Request) => {
+    const id = /(?:^|;\s*)lms_user=([^;]+)/.exec(req.get('cookie') ?? '')?.[1];
+    return Object.values(platform.users).find((u) => u.id === decodeURIComponent(id ?? ''));
+  };
+  /** Moodle's launch page: an auto-submitting POST of the login initiation (lti_initiatelogin). */
+  const initiateLogin = (res: express.Response, spec: LaunchSpec) => {
+    const { tool, params } = platform.loginParams(spec);
+    res.type('html').send(formPostPage(tool.loginUrl, params));
+  };
+
+  // Browser tests: a course page of the LMS that frames the tool's login initiation, with platform storage;
+  // `dl=1` frames a deep linking request (Moodle's "Select content" dialog).
   app.get('/course/launch', (req, res) => {
     const user = Object.values(platform.users).find((u) => u.id === req.query.user) ?? learner;
     const storage = req.query.storage === '1';
     const src = platform.loginUrl({
       user,
       course: platform.course,
-      resourceLink: { id: String(req.query.link ?? 'link-1'), title: 'Quiz 1' },
-      custom: req.query.activity ? { activity: String(req.query.activity) } : undefined,
+      ...(req.query.dl === '1'
+        ? { messageType: 'LtiDeepLinkingRequest' as const }
+        : {
+            resourceLink: { id: String(req.query.link ?? 'link-1'), title: 'Quiz 1' },
+            custom: req.query.activity ? { activity: String(req.query.activity) } : undefined,
+          }),
       storageTarget: storage ? '_parent' : undefined,
     });
+    res.cookie('lms_user', user.id, { httpOnly: true, sameSite: 'lax', path: '/' });
     res.type('html').send(courseLaunchPage(src, platform.issuer));
+  });
+
+  // Moodle's /mod/lti/launch.php?id=<cmid>: a new launch of an activity for the signed-in user.
+  app.get('/mod/lti/launch.php', (req, res) => {
+    const user = sessionUser(req);
+    const module = platform.modules.get(Number(req.query.id));
+    if (!user) return void res.status(401).send('You are not logged in');
+    if (!module) return void res.status(404).send('Invalid course module ID');
+    initiateLogin(res, { ...module, user });
+  });
+
+  // Moodle's /mod/lti/contentitem.php?id=<tool type id>&course=<course id>: a new deep linking request.
+  app.get('/mod/lti/contentitem.php', (req, res) => {
+    const user = sessionUser(req);
+    if (!user) return void res.status(401).send('You are not logged in');
+    const tool = platform.tools.find((t) => t.deploymentIds.includes(String(req.query.id)));
+    if (!tool || req.query.course !== platform.course.id) return void res.status(404).send('Invalid request');
+    initiateLogin(res, {
+      user,
+      course: platform.course,
+      clientId: tool.clientId,
+      deploymentId: String(req.query.id),
+      messageType: 'LtiDeepLinkingRequest',
+    });
   });
 
   app.use(serviceRoutes(platform));

@@ -56,6 +56,44 @@ describe('LTI test platform', () => {
     expect((await fetch(bad)).status).toBe(400);
   });
 
+  it('a login hint is good for one use, as in Moodle (auth.php forgets the launch id once read)', async () => {
+    const login = new URL(lms.loginUrl({ user: lms.users.learner, course: lms.course }));
+    const tool = lms.tools[0]!;
+    const hint = login.searchParams.get('lti_message_hint')!;
+    expect(JSON.parse(hint)).toMatchObject({ cmid: expect.any(Number), launchid: expect.any(String) });
+    const auth = new URL(`${lms.issuer}/auth`);
+    for (const [k, v] of Object.entries({
+      scope: 'openid',
+      response_type: 'id_token',
+      response_mode: 'form_post',
+      client_id: tool.clientId,
+      redirect_uri: tool.targetLinkUri,
+      login_hint: lms.users.learner.id,
+      lti_message_hint: hint,
+      state: 's2',
+      nonce: 'n2',
+    }))
+      auth.searchParams.set(k, v);
+    expect((await fetch(auth)).status).toBe(200);
+    const again = await fetch(auth);
+    expect(again.status).toBe(404);
+    expect(await again.text()).toBe('Invalid request');
+  });
+
+  it("Moodle's launch.php starts a fresh launch of a course module for the signed-in user", async () => {
+    const spec = { user: lms.users.learner, course: lms.course, resourceLink: { id: 'link-m' } };
+    const cmid = lms.cmidOf(spec);
+    expect((await fetch(`${lms.issuer}/mod/lti/launch.php?id=${cmid}`)).status).toBe(401);
+    const res = await fetch(`${lms.issuer}/mod/lti/launch.php?id=${cmid}`, {
+      headers: { cookie: `lms_user=${lms.users.learner.id}` },
+    });
+    const html = await res.text();
+    expect(html).toContain(`action="${lms.tools[0]!.loginUrl}"`);
+    const hint = /name="lti_message_hint" value="([^"]+)"/.exec(html)![1]!.replace(/&quot;/g, '"');
+    expect(JSON.parse(hint).cmid).toBe(cmid);
+    expect(lms.pending.get(hint)?.resourceLink?.id).toBe('link-m');
+  });
+
   it('grants tokens to signed client assertions and pages NRPS', async () => {
     const key = await toolKey;
     const tool = lms.tools[0]!;

@@ -255,6 +255,7 @@ export function serviceRoutes(platform: TestPlatform): Router {
         errormsg: claim('errormsg'),
         log: claim('log'),
         errorlog: claim('errorlog'),
+        fetchDest: req.get('sec-fetch-dest'),
       });
       res.type('html').send('<p>Deep linking done</p>');
     } catch (error) {

@@ -81,4 +81,6 @@ export interface DeepLinkResult {
   errormsg?: string;
   log?: string;
   errorlog?: string;
+  /** `Sec-Fetch-Dest` of the return request (`iframe` when posted from the frame, as Moodle needs). */
+  fetchDest?: string;
 }

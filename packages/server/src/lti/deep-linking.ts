@@ -6,6 +6,7 @@ import type { LtiDeps } from './deps.js';
 import type { MessageHandler } from './launch.js';
 import { LtiError } from './lti-error.js';
 import { esc, formPost, page } from './pages.js';
+import { deepLinkReturnScript } from './relaunch.js';
 import { kairosRole } from './roles.js';
 
 const LTI = 'https://purl.imsglobal.org/spec/lti/claim/';
@@ -157,6 +158,17 @@ export function deepLinkResponseHandler(deps: LtiDeps) {
       .setIssuedAt()
       .setExpirationTime('5m')
       .sign(key);
-    res.type('html').send(formPost('Returning to your course…', session.returnUrl, { JWT: jwt }));
+    // When the picker ran in the "new window" of a cookie-less frame, the frame posts the response (Moodle).
+    res
+      .type('html')
+      .send(
+        formPost(
+          'Returning to your course…',
+          session.returnUrl,
+          { JWT: jwt },
+          undefined,
+          deepLinkReturnScript(),
+        ),
+      );
   };
 }

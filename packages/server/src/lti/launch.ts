@@ -10,6 +10,7 @@ import {
 } from './login.js';
 import { LtiError } from './lti-error.js';
 import { esc, page, scriptJson } from './pages.js';
+import { deepLinkReturnOf, newWindowPage, relaunchTarget } from './relaunch.js';
 import { type LaunchClaims, peekIssuer, verifyIdToken } from './verify.js';
 
 const MESSAGE_TYPE = 'https://purl.imsglobal.org/spec/lti/claim/message_type';
@@ -92,13 +93,14 @@ export function launchHandler(
         res.type('html').send(storageCheckPage(login, idToken, `${deps.publicUrl}/lti/launch`));
         return;
       }
+      const target = relaunchTarget(claims, login, deps.publicUrl);
       res.locals.log?.info(
-        { code: 'browser_not_bound', tenant: login.tenantId },
+        { code: 'browser_not_bound', tenant: login.tenantId, lms: target.lms, relaunch: !!target.url },
         'launch needs a new window',
       );
       res
         .type('html')
-        .send(newWindowPage(`${deps.publicUrl}/lti/login?${new URLSearchParams(login.params)}`));
+        .send(newWindowPage(target, { publicUrl: deps.publicUrl, deepLinkReturn: deepLinkReturnOf(claims) }));
       return;
     }
     if (!(await consumeLogin(deps.keyed, state))) {
@@ -154,17 +156,5 @@ var c=${cfg};var f=document.getElementById('f');
 ltiCall(c.target,c.origin,{subject:'lti.get_data',key:c.key},2000).then(function(r){
   f.elements.kairos_bind.value=(r&&typeof r.value==='string')?r.value:'-';f.submit()});
 </script>`,
-  );
-}
-
-/** The fallback when the browser keeps no cookie in the LMS frame and the LMS offers no storage (Safari, Moodle). */
-function newWindowPage(relaunchUrl: string): string {
-  return page(
-    'Open Kairos in a new window',
-    `<main><h1>Open Kairos in a new window</h1>
-<p>Your browser blocks the cookies Kairos needs inside this course page (Safari does this by default).
-Kairos works in its own window: your course stays open here.</p>
-<p><a class="button" id="kairos-new-window" href="${esc(relaunchUrl)}" target="_blank" rel="noopener">Open in a new window</a></p>
-<p class="muted">Nothing has been recorded yet; the new window signs you in through your LMS again.</p></main>`,
   );
 }

@@ -34,12 +34,16 @@ Relaunch from your course; if it keeps failing, give these codes to your LMS adm
   );
 }
 
-/** An auto-submitting form (deep linking return, hand-off to the dashboard). */
+/**
+ * An auto-submitting form (deep linking return, hand-off to the dashboard); `submitScript` replaces the
+ * immediate submit (the form has id `kairos-post`).
+ */
 export function formPost(
   title: string,
   action: string,
   fields: Record<string, string>,
   target?: string,
+  submitScript = "<script>document.getElementById('kairos-post').submit()</script>",
 ): string {
   const inputs = Object.entries(fields)
     .map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`)
@@ -48,6 +52,6 @@ export function formPost(
     title,
     `<form id="kairos-post" method="post" action="${esc(action)}"${target ? ` target="${esc(target)}"` : ''}>${inputs}
 <noscript><button type="submit">Continue</button></noscript></form>
-<script>document.getElementById('kairos-post').submit()</script>`,
+${submitScript}`,
   );
 }
