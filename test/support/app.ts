@@ -7,6 +7,7 @@ import { createLogger } from '../../packages/server/src/logger.js';
 import { ShutdownHooks } from '../../packages/server/src/shutdown.js';
 import { SqlAnalyticsStore } from '../../packages/server/src/storage/analytics/sql/analytics-store.js';
 import { MemoryCache } from '../../packages/server/src/storage/cache/memory.js';
+import { announceStored } from '../../packages/server/src/storage/record/announce.js';
 import { SqlRecordStore } from '../../packages/server/src/storage/record/sql/record-store.js';
 import { openPglite } from '../../packages/server/src/storage/sql/database.js';
 import type { AnalyticsStore, RecordStore, Stores } from '../../packages/server/src/storage/types.js';
@@ -30,11 +31,11 @@ async function analyticsFor(record: RecordStore): Promise<AnalyticsStore> {
 /** Starts the real app (every feature) over `record`; `env` sets configuration (e.g. KAIROS_BODY_LIMIT). */
 export async function startTestApp(record: RecordStore, env: Record<string, string> = {}): Promise<TestApp> {
   await record.migrate();
+  const cache = new MemoryCache();
   const analytics = await analyticsFor(record);
   await analytics.migrate();
-  const cache = new MemoryCache();
   const stores: Stores = {
-    record,
+    record: announceStored(record, cache),
     analytics,
     cache,
     close: async () => {

@@ -7,6 +7,7 @@ import { SqlAnalyticsStore } from './analytics/sql/analytics-store.js';
 import { MemoryCache } from './cache/memory.js';
 import { RedisCache } from './cache/redis.js';
 import { type DataDirLock, lockDataDir } from './lock.js';
+import { announceStored } from './record/announce.js';
 import { MongoRecordStore } from './record/mongo/record-store.js';
 import { SqlRecordStore } from './record/sql/record-store.js';
 import { openPglite, openPostgres, type SqlDatabase } from './sql/database.js';
@@ -70,7 +71,7 @@ export async function openStores(
       await analytics.migrate();
     }
     const db = sql;
-    const rec = record;
+    const rec = announceStored(record, cache);
     const c = cache;
     return {
       record: rec,

@@ -1,5 +1,5 @@
 import { type Activity, agentKey, parseDuration, type Statement } from '@kairos/xapi';
-import type { StatementRecord } from '../../storage/types.js';
+import type { Fact, StatementRecord } from '../../storage/types.js';
 import {
   ATTEMPT_EXTENSIONS,
   COMPLETION_VERBS,
@@ -11,51 +11,6 @@ import {
   SUCCESS_CREDIT,
   SUCCESS_VERBS,
 } from './vocabulary.js';
-
-/**
- * One statement as the projection keeps it: who did what in which course, and what the result says,
- * normalised across tools. Every aggregate is recomputed from these rows, so they are the evidence log.
- */
-export interface Fact {
-  statementId: string;
-  /** Storage key of the statement (UUIDv7). */
-  key: string;
-  /** IRI of the course (an LTI context's course IRI, or the `grouping` course IRI). */
-  course: string;
-  /** The enclosing sequence: `contextActivities.parent`, else the course. */
-  sequence: string;
-  activity: string;
-  /** Agent key of the learner. */
-  learner: string;
-  verb: string;
-  /** When it happened (the statement's timestamp, UTC ISO): the order of evidence. */
-  ts: string;
-  registration?: string;
-  /** Attempt number (Kairos `attempt` context extension). */
-  attempt?: number;
-  /** The result counts as an assessment: it has a success or a score (or the verb is passed/failed). */
-  assessed: boolean;
-  success?: boolean;
-  /** Partial credit in [0, 1]: `score.scaled`, else `(raw − min) / (max − min)`, else success as 1/0. */
-  credit?: number;
-  score?: { raw?: number; min?: number; max?: number; scaled?: number };
-  completion: boolean;
-  durationMs?: number;
-  response?: string;
-  interactionType?: string;
-  navFrom?: string;
-  navTo?: string;
-  /** Competency IRIs the statement aligns the activity to (`contextActivities.other` objectives). */
-  objectives: string[];
-  /** What the statement says about the activity and the course, for their names and types. */
-  activityName?: string;
-  activityType?: string;
-  activityLevel?: string;
-  courseName?: string;
-  /** The activity definition's choices (for answer distributions), when it is a choice question. */
-  choices?: { id: string; description?: string }[];
-  correctResponses?: string[];
-}
 
 /** What one stored statement means to the projection. */
 export type Extracted =
@@ -178,7 +133,7 @@ export function extract(record: StatementRecord, lookup: CourseLookup): Extracte
     navTo: typeof navTo === 'string' ? navTo : undefined,
     objectives: (ca?.other ?? [])
       .filter((o) => o.definition?.type !== undefined && OBJECTIVE_TYPES.has(o.definition.type))
-      .map((o) => o.id),
+      .map((o) => ({ id: o.id, name: text(o.definition?.name) })),
     activityName: text(def?.name),
     activityType: def?.type,
     activityLevel: typeof level === 'string' ? level : undefined,

@@ -192,6 +192,26 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
       expect(ids(bob).sort()).toEqual([ref1.id, ref2.id].sort());
     });
 
+    it('feeds every statement of a tenant in key order between bounds, voided ones included', async () => {
+      tenant = nextTenant();
+      const rs = Array.from({ length: 5 }, () => record(tenant));
+      rs.sort((a, b) => a.key.localeCompare(b.key));
+      // stored out of order, one batch at a time
+      for (const r of [rs[3]!, rs[0]!, rs[4]!, rs[1]!, rs[2]!]) await store.statements.insert(tenant, [r]);
+      const voider = record(tenant, { voidingTarget: rs[1]!.id });
+      await store.statements.insert(tenant, [voider]);
+      await store.statements.insert(nextTenant(), [record('other')]);
+      const all = await store.statements.feed(tenant, { before: uuidv7(Date.now() + 60_000), limit: 100 });
+      expect(ids(all)).toEqual([...ids(rs), voider.id]);
+      expect(all[1]!.voided).toBe(true);
+      expect(all[5]!.voidingTarget).toBe(rs[1]!.id);
+      const page = await store.statements.feed(tenant, { after: rs[0]!.key, before: rs[4]!.key, limit: 2 });
+      expect(ids(page)).toEqual([rs[1]!.id, rs[2]!.id]);
+      expect(await store.statements.countAfter(tenant, rs[2]!.key, 100)).toBe(3);
+      expect(await store.statements.countAfter(tenant, undefined, 4)).toBe(4);
+      expect(await store.statements.tenants()).toContain(tenant);
+    });
+
     it('accepts concurrent re-sends of one statement exactly once', async () => {
       tenant = nextTenant();
       const r = record(tenant, { terms: ['v:x'] });

@@ -65,6 +65,18 @@ export interface StatementRepository {
   query(tenantId: string, query: StatementQuery): Promise<StatementRecord[]>;
   /** Number of statements stored for a tenant (voided included). */
   count(tenantId: string): Promise<number>;
+  /**
+   * The projection's feed: statements with keys strictly between `after` (absent: from the first) and
+   * `before`, in key order, voided ones included (the feed reads what happened, voidings too).
+   */
+  feed(
+    tenantId: string,
+    range: { after?: string; before: string; limit: number },
+  ): Promise<StatementRecord[]>;
+  /** Statements with keys after `after` (all when absent), counted up to `cap` (the projection's lag). */
+  countAfter(tenantId: string, after: string | undefined, cap: number): Promise<number>;
+  /** Tenants that have stored statements. */
+  tenants(): Promise<string[]>;
 }
 
 /** An API credential (Basic key/secret). The secret is only ever stored hashed. */

@@ -191,4 +191,24 @@ export class SqlRoster implements RosterRepository {
         })),
     }));
   }
+
+  async courseOfLinks(tenantId: string, linkIris: string[]): Promise<Map<string, string>> {
+    if (linkIris.length === 0) return new Map();
+    const res = await this.pool.query<{ link: string; course: string }>(
+      `SELECT rl.iri AS link, c.iri AS course FROM resource_links rl
+       JOIN contexts c ON c.tenant_id = rl.tenant_id AND c.context_id = rl.context_id
+       WHERE rl.tenant_id = $1 AND rl.iri = ANY($2::text[])`,
+      [tenantId, linkIris],
+    );
+    return new Map(res.rows.map((r) => [r.link, r.course]));
+  }
+
+  async knownCourses(tenantId: string, iris: string[]): Promise<Set<string>> {
+    if (iris.length === 0) return new Set();
+    const res = await this.pool.query<{ iri: string }>(
+      'SELECT iri FROM contexts WHERE tenant_id = $1 AND iri = ANY($2::text[])',
+      [tenantId, iris],
+    );
+    return new Set(res.rows.map((r) => r.iri));
+  }
 }

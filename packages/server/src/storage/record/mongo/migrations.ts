@@ -46,4 +46,12 @@ export const mongoRecordMigrations: MongoMigration[] = [
       );
     },
   },
+  {
+    version: 5,
+    name: 'statement feed of the projection',
+    // the feed reads a tenant's statements in key order: tenant first, then key
+    async up(db) {
+      await db.collection('statements').createIndex({ t: 1, _id: 1 }, { name: 'tenant_key' });
+    },
+  },
 ];

@@ -212,4 +212,27 @@ export class MongoStatements implements StatementRepository {
   async count(tenantId: string): Promise<number> {
     return this.col.countDocuments({ t: tenantId });
   }
+
+  async feed(
+    tenantId: string,
+    range: { after?: string; before: string; limit: number },
+  ): Promise<StatementRecord[]> {
+    const key: { $lt: string; $gt?: string } = { $lt: range.before };
+    if (range.after !== undefined) key.$gt = range.after;
+    const docs = await this.col.find({ t: tenantId, _id: key }).sort({ _id: 1 }).limit(range.limit).toArray();
+    return docs.map(toRecord);
+  }
+
+  async countAfter(tenantId: string, after: string | undefined, cap: number): Promise<number> {
+    return this.col.countDocuments(
+      after === undefined ? { t: tenantId } : { t: tenantId, _id: { $gt: after } },
+      {
+        limit: cap,
+      },
+    );
+  }
+
+  async tenants(): Promise<string[]> {
+    return (await this.col.distinct('t')) as string[];
+  }
 }

@@ -239,4 +239,40 @@ export class SqlStatements implements StatementRepository {
     );
     return res.rows[0]!.n;
   }
+
+  async feed(
+    tenantId: string,
+    range: { after?: string; before: string; limit: number },
+  ): Promise<StatementRecord[]> {
+    const res = await this.pool.query<Row>(
+      `SELECT ${columns} FROM statements
+       WHERE tenant_id = $1 AND key > COALESCE($2::uuid, '00000000-0000-0000-0000-000000000000') AND key < $3::uuid
+       ORDER BY key LIMIT $4`,
+      [tenantId, range.after ?? null, range.before, range.limit],
+    );
+    return res.rows.map((r) => toRecord(tenantId, r));
+  }
+
+  async countAfter(tenantId: string, after: string | undefined, cap: number): Promise<number> {
+    const res = await this.pool.query<{ n: number }>(
+      `SELECT count(*)::int8 AS n FROM (
+         SELECT 1 FROM statements
+         WHERE tenant_id = $1 AND key > COALESCE($2::uuid, '00000000-0000-0000-0000-000000000000') LIMIT $3) x`,
+      [tenantId, after ?? null, cap],
+    );
+    return res.rows[0]!.n;
+  }
+
+  async tenants(): Promise<string[]> {
+    // a loose index scan on the primary key: one probe per tenant, not a scan of every statement
+    const res = await this.pool.query<{ tenant_id: string }>(
+      `WITH RECURSIVE t AS (
+         (SELECT tenant_id FROM statements ORDER BY tenant_id LIMIT 1)
+         UNION ALL
+         SELECT (SELECT s.tenant_id FROM statements s WHERE s.tenant_id > t.tenant_id ORDER BY s.tenant_id LIMIT 1)
+         FROM t WHERE t.tenant_id IS NOT NULL)
+       SELECT tenant_id FROM t WHERE tenant_id IS NOT NULL`,
+    );
+    return res.rows.map((r) => r.tenant_id);
+  }
 }

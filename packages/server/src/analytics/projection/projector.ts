@@ -1,0 +1,298 @@
+import type { Logger } from '../../logger.js';
+import { STORED_CHANNEL } from '../../storage/record/announce.js';
+import type { Generation, StatementRecord, Stores } from '../../storage/types.js';
+import { minUuidv7, uuidv7Time } from '../../util/uuid.js';
+import { BKT_DEFAULTS, type BktParams } from '../mastery/bkt.js';
+import { applyBatch, type BatchEffects } from './batch.js';
+import { type CourseLookup, extract } from './extract.js';
+import { refreshOptions } from './refresh-options.js';
+
+/** Options of the {@link Projector}. */
+export interface ProjectorOptions {
+  /** Every statement stored before this instant is visible to reads (the LRS's Consistent-Through). */
+  horizon: () => Date;
+  /** How long after a write its statements pass the horizon (0 on one process; the margin with several). */
+  settleMs: number;
+  /** Statements per batch (default 2000). */
+  batchSize?: number;
+  /** Fallback poll when no wake-up arrives (default 1 s). */
+  pollMs?: number;
+  /** Least time between two refreshes of a tenant's courses (default 500 ms). */
+  refreshEveryMs?: number;
+  logger: Logger;
+  /** Called after each committed batch or refresh with the courses whose figures changed. */
+  onChange?: (change: ProjectionChange) => void;
+}
+
+/** What a committed batch or refresh changed. */
+export interface ProjectionChange {
+  tenantId: string;
+  gen: number;
+  kind: 'batch' | 'refresh';
+  courses: string[];
+  effects?: BatchEffects;
+}
+
+/** How far behind the projection of a tenant is. */
+export interface ProjectionLag {
+  tenantId: string;
+  gen?: number;
+  position?: string;
+  /** Statements stored and not yet projected (counted up to 1,000,000). */
+  statements: number;
+  /** Age of the oldest statement not yet projected, seconds. */
+  seconds: number;
+}
+
+const LAG_CAP = 1_000_000;
+
+/** The course of statements that name none, from the roster (resource links and LTI contexts). */
+async function courseLookup(
+  stores: Stores,
+  tenantId: string,
+  records: StatementRecord[],
+): Promise<CourseLookup> {
+  const iris = new Set<string>();
+  for (const r of records) {
+    const ca = r.statement.context?.contextActivities;
+    for (const a of [...(ca?.parent ?? []), ...(ca?.grouping ?? [])]) iris.add(a.id);
+    const o = r.statement.object as { id?: unknown };
+    if (typeof o.id === 'string') iris.add(o.id);
+  }
+  const list = [...iris];
+  const [links, courses] = await Promise.all([
+    stores.analytics.roster.courseOfLinks(tenantId, list),
+    stores.analytics.roster.knownCourses(tenantId, list),
+  ]);
+  return { courseOfLink: (iri) => links.get(iri), isCourse: (iri) => courses.has(iri) };
+}
+
+/**
+ * The projection: reads each tenant's statements in stored order from the record store (keyset on the
+ * time-ordered key, up to the consistency horizon) and projects them into the analytics store in
+ * batches, each one transaction that holds the tenant's lock and commits its checkpoint with its rows.
+ * Woken by writes (the stored-statements channel: in-process, and from every process through Redis), with
+ * a poll as fallback. Any number of processes may run one: the lock lets one work on a tenant at a time.
+ */
+export class Projector {
+  private readonly wakeups = new Set<string>();
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopped = true;
+  /** Set by {@link stop}: passes end after their batch in flight. */
+  private stopping = false;
+  private again = false;
+  private unsubscribe?: () => Promise<void>;
+  private readonly lastRefresh = new Map<string, number>();
+  private readonly refreshTimers = new Map<string, NodeJS.Timeout>();
+  /** Statements skipped since start, by reason (`/metrics`). */
+  readonly skipped: Record<string, number> = {};
+  /** Statements projected since start. */
+  projected = 0;
+
+  constructor(
+    private readonly stores: Stores,
+    private readonly options: ProjectorOptions,
+  ) {}
+
+  /** Starts listening for writes and polling. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    this.unsubscribe = await this.stores.cache.subscribe(STORED_CHANNEL, (tenantId) => this.wake(tenantId));
+    const poll = () => {
+      if (this.stopped) return;
+      this.wake();
+      this.timer = setTimeout(poll, this.options.pollMs ?? 1000);
+      this.timer.unref();
+    };
+    poll();
+  }
+
+  /** Stops, waiting for the pass in flight (a batch either commits or rolls back; nothing is half-done). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.stopping = true;
+    clearTimeout(this.timer);
+    for (const t of this.refreshTimers.values()) clearTimeout(t);
+    await this.unsubscribe?.();
+    await this.running;
+  }
+
+  /** Asks for a pass over `tenantId` (or every tenant), once its new statements have settled. */
+  wake(tenantId?: string): void {
+    if (this.stopped) return;
+    this.wakeups.add(tenantId ?? '*');
+    const go = () => {
+      if (this.running) this.again = true;
+      else this.running = this.loop();
+    };
+    if (tenantId && this.options.settleMs > 0) setTimeout(go, this.options.settleMs + 5).unref();
+    else go();
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      do {
+        this.again = false;
+        const asked = [...this.wakeups];
+        this.wakeups.clear();
+        const tenants = asked.includes('*')
+          ? await this.stores.record.statements.tenants()
+          : asked.filter((t) => t !== '*');
+        for (const tenantId of tenants) {
+          if (this.stopping) return;
+          try {
+            await this.catchUp(tenantId);
+          } catch (err) {
+            this.options.logger.warn({ err, tenantId }, 'projection pass failed; retrying on the next poll');
+          }
+        }
+      } while (this.again && !this.stopped);
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  /** The active generation of a tenant, created on first use. */
+  async activeGeneration(tenantId: string): Promise<Generation> {
+    const gens = await this.stores.analytics.projection.generations(tenantId);
+    return (
+      gens.find((g) => g.state === 'active') ??
+      this.stores.analytics.projection.createGeneration(tenantId, 'active')
+    );
+  }
+
+  /** BKT parameters of a tenant (its settings over the defaults). */
+  private async bkt(tenantId: string): Promise<BktParams> {
+    const s = await this.stores.analytics.inputs.tenantSettings(tenantId);
+    return { ...BKT_DEFAULTS, ...(s.bkt ?? {}) } as BktParams;
+  }
+
+  /**
+   * Projects one batch of a tenant's statements into `gen`. Returns how many statements it read, 0 when
+   * there is nothing new, or undefined when another process holds the tenant's lock (or moved `gen`).
+   */
+  async projectBatch(gen: Generation, bkt: BktParams, limit = this.options.batchSize ?? 2000) {
+    const { tenantId } = gen;
+    const before = minUuidv7(this.options.horizon().getTime());
+    const records = await this.stores.record.statements.feed(tenantId, {
+      after: gen.position,
+      before,
+      limit,
+    });
+    if (records.length === 0) return { read: 0, gen };
+    const lookup = await courseLookup(this.stores, tenantId, records);
+    const extracted = records.map((r) => extract(r, lookup));
+    const last = records[records.length - 1]!.key;
+    const outcome = await this.stores.analytics.projection.withLock(tenantId, async (tx) => {
+      const current = await tx.generation(gen.gen);
+      if (!current || current.state === 'retired' || current.position !== gen.position) return undefined;
+      const effects = await applyBatch(tx, gen.gen, extracted, bkt);
+      await tx.savePosition(gen.gen, last, records.length);
+      return effects;
+    });
+    if (!outcome.ran || !outcome.value) return undefined;
+    const effects = outcome.value;
+    for (const [reason, n] of Object.entries(effects.skipped))
+      this.skipped[reason] = (this.skipped[reason] ?? 0) + n;
+    this.projected += records.length;
+    this.options.onChange?.({
+      tenantId,
+      gen: gen.gen,
+      kind: 'batch',
+      courses: [...effects.courses],
+      effects,
+    });
+    return {
+      read: records.length,
+      gen: { ...gen, position: last, statements: gen.statements + records.length },
+    };
+  }
+
+  /** Refreshes the course statistics of a generation's dirty courses. */
+  async refresh(gen: Generation): Promise<string[]> {
+    const { tenantId } = gen;
+    const projection = this.stores.analytics.projection;
+    // options first, outside the transaction (embedded PGlite has one connection, which the lock holds)
+    const dirty = await projection.withLock(tenantId, (tx) => tx.dirtyCourses(gen.gen));
+    if (!dirty.ran || dirty.value.length === 0) return [];
+    const options = await Promise.all(
+      dirty.value.map((course) => refreshOptions(this.stores.analytics.inputs, tenantId, course)),
+    );
+    const outcome = await projection.withLock(tenantId, async (tx) => {
+      for (const [i, course] of dirty.value.entries()) await tx.refreshCourse(gen.gen, course, options[i]!);
+      return dirty.value;
+    });
+    const courses = outcome.ran ? outcome.value : [];
+    this.lastRefresh.set(tenantId, Date.now());
+    if (courses.length > 0) this.options.onChange?.({ tenantId, gen: gen.gen, kind: 'refresh', courses });
+    return courses;
+  }
+
+  /** Projects every settled statement of a tenant into its active generation, then refreshes its courses. */
+  async catchUp(tenantId: string, scheduleRefresh = true): Promise<number> {
+    let gen = await this.activeGeneration(tenantId);
+    const bkt = await this.bkt(tenantId);
+    let total = 0;
+    for (;;) {
+      if (this.stopping) break;
+      const r = await this.projectBatch(gen, bkt);
+      if (r === undefined) {
+        // another process works on this tenant, or a reprojection swapped generations: look again later
+        const active = await this.activeGeneration(tenantId);
+        if (active.gen === gen.gen && active.position === gen.position) break;
+        gen = active;
+        continue;
+      }
+      if (r.read === 0) break;
+      total += r.read;
+      gen = r.gen;
+    }
+    if (scheduleRefresh) this.scheduleRefresh(gen);
+    return total;
+  }
+
+  /** Projects everything settled of a tenant and refreshes its courses before resolving (tests, reproject, CLI). */
+  async settle(tenantId: string): Promise<number> {
+    const n = await this.catchUp(tenantId, false);
+    await this.refresh(await this.activeGeneration(tenantId));
+    return n;
+  }
+
+  /** Refreshes now, or as soon as the tenant's last refresh is old enough (bursts refresh once). */
+  private scheduleRefresh(gen: Generation): void {
+    const every = this.options.refreshEveryMs ?? 500;
+    const wait = (this.lastRefresh.get(gen.tenantId) ?? 0) + every - Date.now();
+    if (this.refreshTimers.has(gen.tenantId)) return;
+    const run = () => {
+      this.refreshTimers.delete(gen.tenantId);
+      if (this.stopped) return;
+      this.refresh(gen).catch((err) =>
+        this.options.logger.warn(
+          { err, tenantId: gen.tenantId },
+          'course refresh failed; retrying on the next pass',
+        ),
+      );
+    };
+    if (wait <= 0) run();
+    else this.refreshTimers.set(gen.tenantId, setTimeout(run, wait).unref());
+  }
+
+  /** How far behind the projection of a tenant is. */
+  async lag(tenantId: string): Promise<ProjectionLag> {
+    const gen = (await this.stores.analytics.projection.generations(tenantId)).find(
+      (g) => g.state === 'active',
+    );
+    const statements = await this.stores.record.statements.countAfter(tenantId, gen?.position, LAG_CAP);
+    let seconds = 0;
+    if (statements > 0) {
+      const [first] = await this.stores.record.statements.feed(tenantId, {
+        after: gen?.position,
+        before: minUuidv7(Date.now() + 60_000),
+        limit: 1,
+      });
+      if (first) seconds = Math.max(0, (Date.now() - uuidv7Time(first.key)) / 1000);
+    }
+    return { tenantId, gen: gen?.gen, position: gen?.position, statements, seconds };
+  }
+}
