@@ -6,7 +6,7 @@ import { type CliIo, parseFlags, usageError } from './output.js';
 /** Usage of `kairos keys`. */
 export const KEYS_USAGE = `kairos keys create --name NAME --scopes SCOPE [SCOPE…] [--tenant T] [--json]
 kairos keys list [--tenant T] [--json]
-kairos keys revoke KEY
+kairos keys revoke KEY   (the key and every token it minted stop within seconds)
   scopes: ${SCOPES.join(', ')}`;
 
 /** `kairos keys create|list|revoke`. */
@@ -60,7 +60,12 @@ export async function keys(config: KairosConfig, args: string[], io: CliIo): Pro
       const [key] = positionals;
       if (!key) throw usageError('keys revoke needs the KEY');
       const revoked = await withAdmin(config, (ops) => ops.revokeKey(key));
-      io.out(revoked ? `revoked ${key}` : `${key} was already revoked`);
+      // every server drops the key at once (Redis pub/sub) or within KEY_CACHE_MS (auth/key-cache.ts)
+      io.out(
+        revoked
+          ? `revoked ${key}: it and the tokens it minted stop working within seconds on every server`
+          : `${key} was already revoked`,
+      );
       return 0;
     }
     default:
