@@ -60,6 +60,31 @@ describe('LTI registration', () => {
       expect(tenants.size).toBe(2);
     });
 
+    it('registering again with "Update" (Moodle 4.3) keeps the client id, the tenant and its key; launches go on', async () => {
+      await fetch(lms.registrationUrl(`${kairos.url}/lti/register`));
+      const tool = lms.tools.at(-1)!;
+      const first = (await kairos.lti.registry.find(lms.issuer, tool.clientId))!;
+      const tenants = (await kairos.lti.registry.list()).length;
+      const res = await fetch(lms.registrationUrl(`${kairos.url}/lti/register`, { update: tool.clientId }));
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain(`Tenant <code>${first.tenantId}</code>`);
+      expect(lms.tools.at(-1)).toBe(tool);
+      const again = (await kairos.lti.registry.find(lms.issuer, tool.clientId))!;
+      expect(again).toMatchObject({
+        tenantId: first.tenantId,
+        clientId: first.clientId,
+        kid: first.kid,
+        createdAt: first.createdAt,
+        deploymentIds: tool.deploymentIds,
+      });
+      expect((await kairos.lti.registry.list()).length).toBe(tenants);
+      const launched = await launchOverHttp(
+        lms.loginUrl({ user: lms.users.learner, course: lms.course, clientId: tool.clientId }),
+      );
+      expect(launched.status).toBe(200);
+      expect(bootstrapOf(launched.html).token).toBeTruthy();
+    });
+
     it('refuses a reused registration token with a clear page', async () => {
       const url = lms.registrationUrl(`${kairos.url}/lti/register`);
       expect((await fetch(url)).status).toBe(200);

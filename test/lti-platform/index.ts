@@ -55,6 +55,8 @@ export interface TestPlatform {
   options: TestPlatformOptions;
   /** Registration tokens the platform accepts at `/register` (dynamic registration). */
   registrationTokens: Set<string>;
+  /** Tokens of registration updates (Moodle's "Update" of a registered tool): token → client id. */
+  registrationUpdates: Map<string, string>;
   /** Pending launches by `lti_message_hint`; each hint is good for one authorization request, as in Moodle. */
   pending: Map<string, LaunchSpec>;
   /** Course modules (Moodle's cmid) by resource link id: what `/mod/lti/launch.php?id=` launches. */
@@ -75,8 +77,11 @@ export interface TestPlatform {
   loginParams(spec: LaunchSpec): { tool: ToolRegistration; params: Record<string, string> };
   /** The course module id (Moodle's cmid) of a resource link, created on first use. */
   cmidOf(spec: LaunchSpec): number;
-  /** The URL an LMS administrator's browser opens to register the tool dynamically. */
-  registrationUrl(toolRegisterUrl: string): string;
+  /**
+   * The URL an LMS administrator's browser opens to register the tool dynamically; with `update`, to
+   * register an already registered tool again (Moodle 4.3: the tool's "Update" — same client id and tool).
+   */
+  registrationUrl(toolRegisterUrl: string, options?: { update?: string }): string;
   /** The id_token the platform would issue (tests that forge or replay). */
   idToken(spec: LaunchSpec, nonce: string, key?: SigningKey): Promise<string>;
   /** Creates a line item in the course (as a teacher adding a graded activity would). */
@@ -130,6 +135,7 @@ export async function createTestPlatform(options: TestPlatformOptions = {}): Pro
     deepLinks: [],
     options,
     registrationTokens: new Set(),
+    registrationUpdates: new Map(),
     pending: new Map(),
     modules: new Map(),
     jwksFetches: 0,
@@ -199,9 +205,10 @@ export async function createTestPlatform(options: TestPlatformOptions = {}): Pro
       platform.modules.set(cmid, { course, clientId, resourceLink, lineItemId, custom });
       return cmid;
     },
-    registrationUrl(toolRegisterUrl) {
+    registrationUrl(toolRegisterUrl, options = {}) {
       const token = randomUUID();
-      platform.registrationTokens.add(token);
+      if (options.update) platform.registrationUpdates.set(token, options.update);
+      else platform.registrationTokens.add(token);
       const url = new URL(toolRegisterUrl);
       url.searchParams.set('openid_configuration', `${platform.issuer}/.well-known/openid-configuration`);
       url.searchParams.set('registration_token', token);

@@ -60,8 +60,11 @@ export function serviceRoutes(platform: TestPlatform): Router {
 
   // Dynamic registration (LTI DR 1.0 §3.5): the tool posts its configuration with the registration token.
   router.post('/register', (req, res) => {
-    const token = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
-    if (!token || !platform.registrationTokens.delete(token)) {
+    const token = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '';
+    // An update token (Moodle's registration_helper REG_TOKEN_OP_UPDATE_REG) names the tool it updates.
+    const updating = platform.registrationUpdates.get(token);
+    platform.registrationUpdates.delete(token);
+    if (!updating && !platform.registrationTokens.delete(token)) {
       return void res.status(401).json({ error: 'invalid registration token' });
     }
     const body = req.body as Record<string, unknown>;
@@ -69,7 +72,9 @@ export function serviceRoutes(platform: TestPlatform): Router {
     if (!config || !Array.isArray(body.redirect_uris) || typeof body.initiate_login_uri !== 'string') {
       return void res.status(400).json({ error: 'invalid_client_metadata' });
     }
-    const tool = platform.addTool({
+    const existing = platform.tools.find((t) => t.clientId === updating);
+    if (updating && !existing) return void res.status(400).json({ error: 'Unknown client' });
+    const fields = {
       name: String(body.client_name ?? 'tool'),
       loginUrl: body.initiate_login_uri,
       redirectUris: body.redirect_uris as string[],
@@ -80,7 +85,9 @@ export function serviceRoutes(platform: TestPlatform): Router {
         .filter(Boolean),
       custom: config.custom_parameters as Record<string, string> | undefined,
       raw: body,
-    });
+    };
+    // Moodle keeps the client id and the tool type (deployment id) when a registration is updated.
+    const tool = existing ? Object.assign(existing, fields) : platform.addTool(fields);
     res.json({
       ...body,
       client_id: tool.clientId,
