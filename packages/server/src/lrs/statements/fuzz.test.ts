@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../../../test/support/app.js';
@@ -269,6 +269,45 @@ for (const [backend, open] of recordStoreFactories) {
       const ok = await call('/statements', { method: 'POST', body: JSON.stringify(base()) });
       expect(ok.status).toBe(200);
     }, 60_000);
+
+    it('refuses a NUL in a multipart attachment part header with a 400, and stores nothing', async () => {
+      const before = await stored();
+      const content = Buffer.from('hello');
+      const sha2 = createHash('sha256').update(content).digest('hex');
+      const statement = {
+        ...base(),
+        attachments: [
+          {
+            usageType: 'https://x.example/usage',
+            display: { en: 'note' },
+            contentType: 'text/plain',
+            length: content.length,
+            sha2,
+          },
+        ],
+      };
+      for (const header of [`Content-Type: text/pl\u0000ain`, `X-Experience-API-Hash: ${sha2}\u0000`]) {
+        const body = Buffer.concat([
+          Buffer.from(
+            `--b\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(statement)}\r\n--b\r\n` +
+              `${header.startsWith('X-') ? 'Content-Type: text/plain' : `X-Experience-API-Hash: ${sha2}`}\r\n${header}\r\n\r\n`,
+          ),
+          content,
+          Buffer.from('\r\n--b--\r\n'),
+        ]);
+        const res = await fetch(`${app.url}/xapi/statements`, {
+          method: 'POST',
+          headers: {
+            authorization: auth,
+            'x-experience-api-version': '2.0.0',
+            'content-type': 'multipart/mixed; boundary=b',
+          },
+          body,
+        });
+        expect(res.status, await res.text()).toBe(400);
+      }
+      expect(await stored()).toBe(before);
+    });
 
     it('refuses hostile GET /statements parameters with a 400, never a 5xx', async () => {
       const queries: Record<string, unknown>[] = [];
