@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contextFactory } from '../../packages/sdk/src/tracker/statements.js';
 import {
   createTestPlatform,
   newSigningKey,
@@ -57,11 +58,25 @@ describe('LTI 1.3 launches over HTTP', () => {
       objectType: 'Agent',
       account: { homePage: lms.issuer, name: lms.users.learner.id },
     });
+    // context.course and context.parent are xAPI Activities as they are (Moodle run: a bare {id, name} was not)
     expect(boot.context.course).toEqual({
+      objectType: 'Activity',
       id: expect.stringContaining('/contexts/course-101'),
-      name: 'Algebra 101',
+      definition: { type: 'http://adlnet.gov/expapi/activities/course', name: { fr: 'Algebra 101' } },
     });
     expect(boot.language).toBe('fr');
+    // the SDK puts them into statements unchanged
+    const sdkContext = contextFactory(
+      boot.context,
+      boot.language,
+    )({
+      objectType: 'Activity',
+      id: 'https://x/q',
+    });
+    expect(sdkContext.contextActivities).toMatchObject({
+      grouping: [boot.context.course],
+      parent: [boot.context.parent],
+    });
     const statement = {
       actor: boot.actor,
       verb: VERB('passed'),
@@ -71,7 +86,7 @@ describe('LTI 1.3 launches over HTTP', () => {
         registration: boot.context.registration,
         contextActivities: {
           parent: [boot.context.parent],
-          grouping: [{ id: boot.context.course.id, definition: { name: { en: boot.context.course.name } } }],
+          grouping: [boot.context.course],
         },
       },
     };

@@ -184,7 +184,15 @@ export function bootstrapOf(html: string): {
   endpoint: string;
   token: string;
   actor: { account: { homePage: string; name: string } };
-  context: { registration: string; course: { id: string; name?: string }; parent: { id: string } };
+  context: {
+    registration: string;
+    course: {
+      objectType: 'Activity';
+      id: string;
+      definition: { type: string; name?: Record<string, string> };
+    };
+    parent: { objectType: 'Activity'; id: string };
+  };
   language: string;
 } {
   const json = /<script type="application\/json" id="kairos-launch">(.+?)<\/script>/s.exec(html)?.[1];

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { agentKey } from '@kairos/xapi';
+import { ActivityTypes, agentKey } from '@kairos/xapi';
 import { mintToken } from '../auth/tokens.js';
 import { courseIri, ltiActor, resourceLinkIri } from '../iris.js';
 import { activityById } from './catalog.js';
@@ -174,16 +174,25 @@ export function resourceLinkHandler(
       LAUNCH_TOKEN_TTL_S,
     );
     const activity = activityById(l.custom.activity);
+    const language = (l.locale ?? 'en').slice(0, 2);
     const bootstrap = {
       endpoint: `${deps.publicUrl}/xapi`,
       token,
       actor,
       context: {
         registration: randomUUID(),
-        course: { id: contextIri, ...(l.context.title ? { name: l.context.title } : {}) },
-        parent: { id: resourceLinkIri(deps.publicUrl, l.tenantId, l.link.id) },
+        // xAPI Activities, usable as is in contextActivities (the SDK takes them unchanged, too).
+        course: {
+          objectType: 'Activity',
+          id: contextIri,
+          definition: {
+            type: ActivityTypes.course,
+            ...(l.context.title ? { name: { [language]: l.context.title } } : {}),
+          },
+        },
+        parent: { objectType: 'Activity', id: resourceLinkIri(deps.publicUrl, l.tenantId, l.link.id) },
       },
-      language: (l.locale ?? 'en').slice(0, 2),
+      language,
     };
     res
       .type('html')
