@@ -39,7 +39,7 @@ export function parseMultipart(body: Buffer, boundary: string): Part[] {
     const headers: Record<string, string> = {};
     for (const line of raw.subarray(0, split).toString('utf8').split('\r\n')) {
       // RFC 5322 header fields hold no control characters; a NUL would reach the store (issue 8: a 500).
-      if (/[\0-\x08\x0a-\x1f\x7f]/.test(line))
+      if (/[^\P{Cc}\t]/u.test(line))
         throw bad(`part ${parts.length + 1} has a control character in a header line: remove it`);
       const colon = line.indexOf(':');
       if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
