@@ -61,7 +61,8 @@ export async function ensureBuilt({
   const tty = Boolean(out.isTTY);
   const every = tickMs ?? (tty ? 1000 : 15_000);
   const started = Date.now();
-  out.write(`kairos: building ${stale.join(', ')} (first build of a fresh clone: about 2 minutes)…\n`);
+  const fresh = stale.every((p) => !existsSync(join(root, 'packages', p, 'dist', 'index.js')));
+  out.write(`kairos: building ${stale.join(', ')}${fresh ? ' (first build: about 2 minutes)' : ''}…\n`);
   for (const [i, p] of stale.entries()) {
     const dir = join(root, 'packages', p);
     const name = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name ?? p;
