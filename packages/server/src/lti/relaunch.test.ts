@@ -30,6 +30,15 @@ describe('where the "open in a new window" fallback restarts a launch', () => {
     ).toEqual({ lms: 'moodle', url: 'https://school.edu/moodle/mod/lti/launch.php?id=42' });
   });
 
+  it('older Moodle (bare cmid hint), recognised by its product family', () => {
+    const moodle = claims('https://old.moodle', {
+      [`${LTI}tool_platform`]: { product_family_code: 'moodle' },
+    });
+    expect(relaunchTarget(moodle, login({ lti_message_hint: '17' }), KAIROS).url).toBe(
+      'https://old.moodle/mod/lti/launch.php?id=17',
+    );
+  });
+
   it('Moodle deep linking: contentitem.php with the tool type (deployment) and course ids', () => {
     const hint = JSON.stringify({ launchid: 'ltilaunch_ContentItemSelectionRequest99' });
     const dl = claims('https://moodle.test', {

@@ -57,8 +57,10 @@ export function relaunchTarget(claims: LaunchClaims, login: LoginState, publicUr
     const deepLinking = claims[`${LTI}message_type`] === 'LtiDeepLinkingRequest';
     const deployment = claims[`${LTI}deployment_id`];
     const course = (claims[`${LTI}context`] as { id?: unknown } | undefined)?.id;
-    if (base && !deepLinking && isId(hint?.cmid))
-      return { lms: 'moodle', url: `${base}/mod/lti/launch.php?id=${hint.cmid}` };
+    // Moodle before 3.11 sent the bare cmid as the hint.
+    const cmid = hint ? hint.cmid : login.params.lti_message_hint;
+    if (base && !deepLinking && isId(cmid))
+      return { lms: 'moodle', url: `${base}/mod/lti/launch.php?id=${cmid}` };
     // Moodle's context id is its course id (an integer); another value is passed on encoded.
     const courseId = isId(course) || (typeof course === 'string' && course) ? String(course) : undefined;
     if (base && deepLinking && isId(deployment) && courseId) {
