@@ -5,6 +5,7 @@ import { createApp } from '../../packages/server/src/http/app.js';
 import { createLogger } from '../../packages/server/src/logger.js';
 import { ShutdownHooks } from '../../packages/server/src/shutdown.js';
 import { SqlAnalyticsStore } from '../../packages/server/src/storage/analytics/sql/analytics-store.js';
+import { announceStored } from '../../packages/server/src/storage/record/announce.js';
 import { SqlRecordStore } from '../../packages/server/src/storage/record/sql/record-store.js';
 import { openPglite } from '../../packages/server/src/storage/sql/database.js';
 import type { Cache, RecordStore, Stores } from '../../packages/server/src/storage/types.js';
@@ -33,7 +34,7 @@ export async function storesOf(record: RecordStore, cache: Cache): Promise<Store
       : new SqlAnalyticsStore(await openPglite('memory://'));
   await analytics.migrate();
   return {
-    record,
+    record: announceStored(record, cache),
     analytics,
     cache,
     close: async () => {

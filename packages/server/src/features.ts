@@ -1,16 +1,20 @@
 import type { Express } from 'express';
 import { localOperations } from './admin/operations.js';
 import { adminRouter } from './admin/routes.js';
+import { analyticsFeature } from './analytics/index.js';
 import { apiFeature } from './api/index.js';
 import { assetsFeature } from './assets/index.js';
 import type { AppDeps } from './http/app.js';
 import { lrsFeature } from './lrs/index.js';
 import { ltiFeature } from './lti/index.js';
+import { metricsFeature } from './metrics/index.js';
 
 /** The feature routers of the server, mounted in this order after health checks. */
 export const features: ((app: Express, deps: AppDeps) => void)[] = [
+  metricsFeature,
   lrsFeature,
   apiFeature,
+  analyticsFeature,
   assetsFeature,
   adminFeature,
   ltiFeature,

@@ -1,5 +1,7 @@
 /**
- * Credential scopes (DESIGN.md "Tenancy, identity, authorization"): the xAPI scopes plus `analytics/read`.
+ * Credential scopes (DESIGN.md "Tenancy, identity, authorization"): the xAPI scopes plus `analytics/read`
+ * (the analytics API) and `analytics/write` (a course's settings, structure, roster and manual levels;
+ * with an API key, also frameworks, alignments and mastery parameters).
  */
 export const SCOPES = [
   'statements/write',
@@ -11,6 +13,7 @@ export const SCOPES = [
   'profile',
   'define',
   'analytics/read',
+  'analytics/write',
 ] as const;
 
 /** One credential scope. */

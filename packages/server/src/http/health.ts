@@ -1,6 +1,15 @@
 import { Router } from 'express';
 import type { Stores } from '../storage/types.js';
 
+declare global {
+  namespace Express {
+    interface Locals {
+      /** Reports features add to `/readyz` (by name), e.g. the projection's lag. */
+      readiness?: Record<string, () => Promise<unknown>>;
+    }
+  }
+}
+
 /**
  * `/healthz`: the process is up. `/readyz`: every configured store answers (503 with the failing ones
  * otherwise), for load balancers and orchestrators.
@@ -10,7 +19,7 @@ export function healthRoutes(stores: Stores, options: { isShuttingDown: () => bo
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  router.get('/readyz', async (_req, res) => {
+  router.get('/readyz', async (req, res) => {
     const checks: Record<string, { backend: string; status: 'ok' | 'failing'; error?: string }> = {};
     const probe = async (name: string, backend: string, ping: () => Promise<void>) => {
       try {
@@ -27,9 +36,14 @@ export function healthRoutes(stores: Stores, options: { isShuttingDown: () => bo
     ]);
     const shuttingDown = options.isShuttingDown();
     const ok = !shuttingDown && Object.values(checks).every((c) => c.status === 'ok');
+    // what features report beside the stores (the projection's lag): informative, never failing
+    const reports: Record<string, unknown> = {};
+    for (const [name, report] of Object.entries(req.app.locals.readiness ?? {})) {
+      reports[name] = await withTimeout(report(), 2000).catch((e: Error) => ({ error: e.message }));
+    }
     res
       .status(ok ? 200 : 503)
-      .json({ status: ok ? 'ok' : shuttingDown ? 'shutting_down' : 'failing', checks });
+      .json({ status: ok ? 'ok' : shuttingDown ? 'shutting_down' : 'failing', checks, ...reports });
   });
   return router;
 }

@@ -52,23 +52,21 @@ describe('ScoreQueue', () => {
 });
 
 describe('scoreOf', () => {
-  it('sends scoreMaximum with scoreGiven, from raw/max, scaled, or success', () => {
+  it('sends scoreMaximum with scoreGiven, from raw/max, credit, or success', () => {
     const at = '2026-01-01T10:00:00.000Z';
-    expect(scoreOf({ result: { score: { raw: 7, max: 10 } }, timestamp: at }, 'u', 20)).toMatchObject({
+    const base = { ts: at, completion: true };
+    expect(scoreOf({ ...base, score: { raw: 7, max: 10 }, credit: 0.7 }, 'u', 20)).toMatchObject({
       scoreGiven: 7,
       scoreMaximum: 10,
       timestamp: at,
     });
-    expect(scoreOf({ result: { score: { scaled: 0.5 } }, timestamp: at }, 'u', 20)).toMatchObject({
-      scoreGiven: 10,
-      scoreMaximum: 20,
-    });
-    expect(scoreOf({ result: { success: true }, timestamp: at }, 'u')).toMatchObject({
+    expect(scoreOf({ ...base, credit: 0.5 }, 'u', 20)).toMatchObject({ scoreGiven: 10, scoreMaximum: 20 });
+    expect(scoreOf({ ...base, success: true }, 'u')).toMatchObject({
       scoreGiven: 1,
       scoreMaximum: 1,
       gradingProgress: 'FullyGraded',
     });
-    expect(scoreOf({ timestamp: at }, 'u')).toMatchObject({
+    expect(scoreOf({ ts: at, completion: false }, 'u')).toMatchObject({
       activityProgress: 'Completed',
       gradingProgress: 'Pending',
     });

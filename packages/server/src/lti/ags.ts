@@ -1,113 +1,93 @@
-import type { StatementRecord } from '../storage/types.js';
+import type { PendingGrade } from '../storage/types.js';
 import { type AgsScore, ScoreQueue } from './ags-queue.js';
 import type { LtiDeps } from './deps.js';
 import { linkServices } from './service-records.js';
 
-const VERBS = ['http://adlnet.gov/expapi/verbs/passed', 'http://adlnet.gov/expapi/verbs/completed'];
-const WATCH = 'kairos:ags-watch';
-/** Statements younger than this are left for the next pass (keys of concurrent writes may commit out of order). */
-const SETTLE_MS = 1500;
+/** Channel on which the projection says graded results changed (grade passback wakes on it). */
+export const GRADES_CHANNEL = 'kairos:grades';
+const PENDING_PAGE = 500;
 
-/** The smallest UUIDv7 of an instant: keys before it were generated earlier. */
-const uuidv7Floor = (ms: number) => {
-  const h = ms.toString(16).padStart(12, '0');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-7000-8000-000000000000`;
-};
-
-interface StatementShape {
-  id?: string;
-  actor?: { account?: { homePage?: string; name?: string } };
-  result?: {
-    score?: { raw?: number; max?: number; min?: number; scaled?: number };
-    success?: boolean;
-    completion?: boolean;
-  };
-  context?: { contextActivities?: { parent?: { id: string }[] } };
-  timestamp?: string;
-  stored?: string;
-}
-
-/** The score a statement earns on a line item (Moodle: scoreMaximum always with scoreGiven; AGS §3.4). */
-export function scoreOf(s: StatementShape, userId: string, scoreMaximum?: number): AgsScore {
-  const sc = s.result?.score;
+/** The score a graded result earns on a line item (Moodle: scoreMaximum always with scoreGiven; AGS §3.4). */
+export function scoreOf(
+  g: Pick<PendingGrade, 'score' | 'credit' | 'success' | 'completion' | 'ts'>,
+  userId: string,
+  scoreMaximum?: number,
+): AgsScore {
+  const sc = g.score;
   let given: number | undefined;
   let max: number | undefined;
   if (sc?.raw !== undefined && sc.max !== undefined) {
     given = sc.raw - (sc.min ?? 0);
     max = sc.max - (sc.min ?? 0);
-  } else if (sc?.scaled !== undefined) {
+  } else if (g.credit !== undefined) {
     max = scoreMaximum ?? 1;
-    given = Math.max(0, sc.scaled) * max;
-  } else if (s.result?.success !== undefined || s.result?.completion) {
+    given = g.credit * max;
+  } else if (g.success !== undefined || g.completion) {
     max = scoreMaximum ?? 1;
-    given = s.result?.success === false ? 0 : max;
+    given = g.success === false ? 0 : max;
   }
   return {
     userId,
     ...(given !== undefined ? { scoreGiven: given, scoreMaximum: max } : {}),
-    timestamp: new Date(s.timestamp ?? s.stored ?? Date.now()).toISOString(),
+    timestamp: new Date(g.ts).toISOString(),
     activityProgress: 'Completed',
     gradingProgress: given !== undefined ? 'FullyGraded' : 'Pending',
   };
 }
 
+/** The LTI user of an agent key `account:<homePage>|<name>` on platform `issuer`, if it is one. */
+function ltiUser(learner: string, issuer: string): string | undefined {
+  const prefix = `account:${issuer}|`;
+  return learner.startsWith(prefix) ? learner.slice(prefix.length) : undefined;
+}
+
 /**
- * Grade passback: watches the LRS for `passed`/`completed` statements of learners on graded resource
- * links (a line item came with the launch), queues their scores durably ({@link ScoreQueue}), and posts
- * them with ltijs' AGS client, retrying with backoff. Runs as one timer per process.
+ * Grade passback, driven by the projection: the projection keeps each learner's latest graded result
+ * (passed, failed, completed) per graded resource link; this job hands the changed ones to the durable
+ * {@link ScoreQueue} (one per line item and learner, never a stale score over a newer one) and posts them
+ * with ltijs' AGS client, retrying with backoff. Woken by the projection, with a slow poll as fallback;
+ * it never reads the LRS.
  */
 export function gradePassback(deps: LtiDeps, options: { everyMs?: number } = {}) {
   const queue = new ScoreQueue(deps.keyed);
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
+  let again = false;
+  let unsubscribe: (() => Promise<void>) | undefined;
 
-  async function scan(): Promise<void> {
+  /** Hands the projection's changed graded results of every registered platform to the score queue. */
+  async function collect(): Promise<void> {
     for (const registration of await deps.registry.list()) {
-      for (const verb of VERBS) {
-        const fields = { tenantId: registration.tenantId, verb };
-        const after = ((await deps.keyed.find(WATCH, fields))[0]?.data as { after?: string } | undefined)
-          ?.after;
-        const records = await deps.stores.record.statements.query(registration.tenantId, {
-          terms: [`v:${verb}`],
-          after,
-          before: uuidv7Floor(Date.now() - SETTLE_MS),
-          ascending: true,
-          limit: 200,
-        });
-        for (const r of records) await consider(registration.issuer, r);
-        const last = records.at(-1);
-        if (last) {
-          await deps.keyed.replace(WATCH, fields, {
-            collection: WATCH,
-            fields,
-            data: { after: last.key },
-            createdAt: new Date().toISOString(),
-          });
-        }
+      for (;;) {
+        const pending = await deps.stores.analytics.queries.pendingGrades(
+          registration.tenantId,
+          PENDING_PAGE,
+        );
+        if (pending.length === 0) break;
+        for (const g of pending) await consider(registration.issuer, g);
+        await deps.stores.analytics.queries.gradesHanded(pending);
+        if (pending.length < PENDING_PAGE) break;
       }
     }
   }
 
-  async function consider(issuer: string, r: StatementRecord): Promise<void> {
-    const s = r.statement as StatementShape;
-    const account = s.actor?.account;
-    if (account?.homePage !== issuer || !account.name) return;
-    for (const parent of s.context?.contextActivities?.parent ?? []) {
-      const link = await linkServices(deps.keyed, r.tenantId, parent.id);
-      if (!link?.lineItemUrl) continue;
-      // Only learners get grades (Moodle answers 400 for anyone not gradable).
-      const members = await deps.stores.analytics.roster.members(r.tenantId, link.contextId);
-      const member = members?.find((m) => m.userId === account.name);
-      if (member && member.role !== 'learner') continue;
-      await queue.enqueue({
-        tenantId: r.tenantId,
-        contextId: link.contextId,
-        resourceLinkId: link.resourceLinkId,
-        lineItemUrl: link.lineItemUrl,
-        score: scoreOf(s, account.name, link.scoreMaximum),
-        statementId: r.id,
-      });
-    }
+  async function consider(issuer: string, g: PendingGrade): Promise<void> {
+    const userId = ltiUser(g.learner, issuer);
+    if (!userId) return;
+    const link = await linkServices(deps.keyed, g.tenantId, g.link);
+    if (!link?.lineItemUrl) return;
+    // Only learners get grades (Moodle answers 400 for anyone not gradable).
+    const members = await deps.stores.analytics.roster.members(g.tenantId, link.contextId);
+    const member = members.find((m) => m.userId === userId);
+    if (member && member.role !== 'learner') return;
+    await queue.enqueue({
+      tenantId: g.tenantId,
+      contextId: link.contextId,
+      resourceLinkId: link.resourceLinkId,
+      lineItemUrl: link.lineItemUrl,
+      score: scoreOf(g, userId, link.scoreMaximum),
+      statementId: g.statementId,
+    });
   }
 
   async function send(): Promise<void> {
@@ -136,12 +116,19 @@ export function gradePassback(deps: LtiDeps, options: { everyMs?: number } = {})
     }
   }
 
-  /** One pass: scan new statements, then post due scores. */
-  async function tick(): Promise<void> {
-    running ??= (async () => {
+  /** One pass: collect changed graded results, then post due scores. */
+  function tick(): Promise<void> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
       try {
-        await scan();
-        await send();
+        do {
+          again = false;
+          await collect();
+          await send();
+        } while (again);
       } catch (err) {
         deps.logger.warn({ err }, 'grade passback pass failed');
       } finally {
@@ -154,13 +141,15 @@ export function gradePassback(deps: LtiDeps, options: { everyMs?: number } = {})
   return {
     queue,
     tick,
-    start(): void {
+    async start(): Promise<void> {
+      unsubscribe = await deps.stores.cache.subscribe(GRADES_CHANNEL, () => void tick());
       timer = setInterval(() => void tick(), options.everyMs ?? 5000);
       timer.unref();
     },
     /** Stops the timer and waits for the pass in flight (shutdown drains, never drops: jobs stay queued). */
     async stop(): Promise<void> {
       if (timer) clearInterval(timer);
+      await unsubscribe?.();
       await running;
     },
   };

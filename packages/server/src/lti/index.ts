@@ -168,7 +168,7 @@ export function createLtiFeature(options: LtiFeatureOptions = {}) {
       (err) => logger.warn({ err }, 'expiry job failed'),
       options.expiryEveryMs,
     );
-    jobs.grades.start();
+    void jobs.grades.start();
     appDeps.shutdown.add(async () => {
       stopExpiry();
       await jobs.grades.stop();

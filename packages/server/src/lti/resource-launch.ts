@@ -149,8 +149,10 @@ export function resourceLinkHandler(
         deps.secret,
         {
           tenantId: l.tenantId,
-          scopes: ['statements/read', 'analytics/read'],
+          // the teacher reads the course and sets its settings and manual levels; the actor names the assessor
+          scopes: ['statements/read', 'analytics/read', 'analytics/write'],
           contextId: l.context.id,
+          actor: ltiActor(l.issuer, l.sub),
           role: 'instructor',
         },
         LAUNCH_TOKEN_TTL_S,

@@ -1,8 +1,9 @@
 import type { Logger } from '../../logger.js';
 import { STORED_CHANNEL } from '../../storage/record/announce.js';
-import type { Generation, StatementRecord, Stores } from '../../storage/types.js';
+import type { Generation, ProjectionTx, StatementRecord, Stores } from '../../storage/types.js';
 import { minUuidv7, uuidv7Time } from '../../util/uuid.js';
 import { BKT_DEFAULTS, type BktParams } from '../mastery/bkt.js';
+import { updateMastery } from '../mastery/update.js';
 import { applyBatch, type BatchEffects } from './batch.js';
 import { type CourseLookup, extract } from './extract.js';
 import { refreshOptions } from './refresh-options.js';
@@ -276,6 +277,53 @@ export class Projector {
     };
     if (wait <= 0) run();
     else this.refreshTimers.set(gen.tenantId, setTimeout(run, wait).unref());
+  }
+
+  /** Runs `fn` under the tenant's lock, waiting while another process holds it (up to `timeoutMs`). */
+  private async locked<T>(
+    tenantId: string,
+    fn: (tx: ProjectionTx) => Promise<T>,
+    timeoutMs = 30_000,
+  ): Promise<T> {
+    const until = Date.now() + timeoutMs;
+    for (let wait = 10; ; wait = Math.min(500, wait * 2)) {
+      const outcome = await this.stores.analytics.projection.withLock(tenantId, fn);
+      if (outcome.ran) return outcome.value;
+      if (Date.now() > until)
+        throw new Error(`the projection of tenant ${tenantId} stayed locked for ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+
+  /** A course's settings or structure changed: its statistics are recomputed now. */
+  async invalidateCourse(tenantId: string, course: string): Promise<void> {
+    const gen = await this.activeGeneration(tenantId);
+    await this.locked(tenantId, (tx) => tx.markCourseDirty(gen.gen, course));
+    await this.refresh(gen);
+  }
+
+  /** Alignments changed: the mastery of every learner with facts on these activities is refolded. */
+  async realign(tenantId: string, aligned: { activity: string; competency: string }[]): Promise<number> {
+    if (aligned.length === 0) return 0;
+    const gen = await this.activeGeneration(tenantId);
+    const bkt = await this.bkt(tenantId);
+    const keys = await this.locked(tenantId, async (tx) => {
+      const keys = await tx.masteryKeysFor(gen.gen, aligned);
+      await updateMastery(tx, gen.gen, keys, [], keys, bkt);
+      return keys;
+    });
+    this.options.onChange?.({
+      tenantId,
+      gen: gen.gen,
+      kind: 'refresh',
+      courses: [...new Set(keys.map((k) => k.course))],
+    });
+    return keys.length;
+  }
+
+  /** Tenants with statements (each has, or will have, a projection). */
+  tenants(): Promise<string[]> {
+    return this.stores.record.statements.tenants();
   }
 
   /** How far behind the projection of a tenant is. */

@@ -521,6 +521,8 @@ export interface AnalyticsQueries {
   ): Promise<{ from: string; to: string; n: number }[]>;
   /** Events of a course after `afterId`, oldest first. */
   events(tenantId: string, course: string, afterId: number, limit: number): Promise<CourseEvent[]>;
+  /** Id of the latest event of a course (0 when none). */
+  lastEventId(tenantId: string, course: string): Promise<number>;
   /** Deletes events older than `before`; returns how many. */
   purgeEvents(before: string): Promise<number>;
   /** Graded results of the active generations not yet handed to grade passback. */
@@ -583,7 +585,7 @@ export interface RosterPerson {
 export interface RosterMember extends RosterPerson {
   role: 'learner' | 'instructor' | 'other';
   status: string;
-  source: 'launch' | 'nrps';
+  source: 'launch' | 'nrps' | 'api';
   launches: { resourceLinkId: string; title?: string; count: number; lastAt: string }[];
 }
 
@@ -598,7 +600,7 @@ export interface RosterRepository {
     userId: string;
     role: RosterMember['role'];
     status?: string;
-    source: 'launch' | 'nrps';
+    source: RosterMember['source'];
   }): Promise<void>;
   recordLaunch(l: {
     tenantId: string;
@@ -609,6 +611,17 @@ export interface RosterRepository {
   }): Promise<void>;
   /** Marks a roster sync: members of `contextId` absent from `userIds` (and known from NRPS) become inactive. */
   markSynced(tenantId: string, contextId: string, userIds: string[], at: string): Promise<void>;
+  /** Replaces the groups of a context and their members (user ids). */
+  setGroups(
+    tenantId: string,
+    contextId: string,
+    groups: { groupId: string; name?: string; members: string[] }[],
+  ): Promise<void>;
+  /** The groups of a context, with their members' agent keys. */
+  groups(
+    tenantId: string,
+    contextId: string,
+  ): Promise<{ groupId: string; name?: string; learners: string[] }[]>;
   /** The course IRIs of resource links, by link IRI (for statements that name no course). */
   courseOfLinks(tenantId: string, linkIris: string[]): Promise<Map<string, string>>;
   /** Which of these IRIs are known courses (LTI contexts, courses with a roster). */

@@ -443,6 +443,14 @@ export class SqlQueries implements AnalyticsQueries {
     }));
   }
 
+  async lastEventId(tenantId: string, course: string): Promise<number> {
+    const res = await this.pool.query<{ id: string | number | null }>(
+      'SELECT max(id) AS id FROM course_events WHERE tenant_id = $1 AND course = $2',
+      [tenantId, course],
+    );
+    return Number(res.rows[0]?.id ?? 0);
+  }
+
   async purgeEvents(before: string): Promise<number> {
     const res = await this.pool.query('DELETE FROM course_events WHERE at < $1', [before]);
     return res.rowCount ?? 0;

@@ -1,4 +1,4 @@
-import type { SqlPool } from '../../sql/database.js';
+import { inTransaction, type SqlPool } from '../../sql/database.js';
 import type {
   RosterContext,
   RosterMember,
@@ -210,5 +210,55 @@ export class SqlRoster implements RosterRepository {
       [tenantId, iris],
     );
     return new Set(res.rows.map((r) => r.iri));
+  }
+
+  async setGroups(
+    tenantId: string,
+    contextId: string,
+    groups: { groupId: string; name?: string; members: string[] }[],
+  ): Promise<void> {
+    await inTransaction(this.pool, async (db) => {
+      await db.query('DELETE FROM group_members WHERE tenant_id = $1 AND context_id = $2', [
+        tenantId,
+        contextId,
+      ]);
+      await db.query('DELETE FROM groups WHERE tenant_id = $1 AND context_id = $2', [tenantId, contextId]);
+      if (groups.length === 0) return;
+      await db.query(
+        `INSERT INTO groups (tenant_id, context_id, group_id, name)
+         SELECT $1, $2, x.group_id, x.name FROM json_to_recordset($3::json) AS x(group_id text, name text)`,
+        [
+          tenantId,
+          contextId,
+          JSON.stringify(groups.map((g) => ({ group_id: g.groupId, name: g.name ?? null }))),
+        ],
+      );
+      await db.query(
+        `INSERT INTO group_members (tenant_id, context_id, group_id, user_id)
+         SELECT DISTINCT $1::text, $2::text, x.group_id, x.user_id FROM json_to_recordset($3::json) AS x(group_id text, user_id text)`,
+        [
+          tenantId,
+          contextId,
+          JSON.stringify(groups.flatMap((g) => g.members.map((m) => ({ group_id: g.groupId, user_id: m })))),
+        ],
+      );
+    });
+  }
+
+  async groups(tenantId: string, contextId: string) {
+    const res = await this.pool.query<{ group_id: string; name: string | null; learners: string[] | null }>(
+      `SELECT g.group_id, g.name, array_remove(array_agg(l.actor_key ORDER BY l.actor_key), NULL) AS learners
+       FROM groups g
+       LEFT JOIN group_members m ON m.tenant_id = g.tenant_id AND m.context_id = g.context_id AND m.group_id = g.group_id
+       LEFT JOIN learners l ON l.tenant_id = m.tenant_id AND l.user_id = m.user_id
+       WHERE g.tenant_id = $1 AND g.context_id = $2
+       GROUP BY g.group_id, g.name ORDER BY g.group_id`,
+      [tenantId, contextId],
+    );
+    return res.rows.map((r) => ({
+      groupId: r.group_id,
+      name: r.name ?? undefined,
+      learners: r.learners ?? [],
+    }));
   }
 }
