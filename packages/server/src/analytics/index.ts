@@ -9,6 +9,7 @@ import { openApiDocument } from './api/openapi.js';
 import { analyticsRouter, bumpVersion } from './api/router.js';
 import { analyticsRoutes } from './api/routes.js';
 import { courseChannel, streamCourseEvents } from './live/events.js';
+import type {} from './locals.js';
 import { type ProjectionChange, Projector, type ProjectorOptions } from './projection/projector.js';
 
 /** Options of the analytics feature (tests tune the projector). */
@@ -20,15 +21,6 @@ export interface AnalyticsFeatureOptions {
 
 const VERSION = '0.1.0';
 const HOUSEKEEPING_MS = 10 * 60_000;
-
-declare global {
-  namespace Express {
-    interface Locals {
-      /** The projection of this process (the admin commands and tests drive it). */
-      projector: Projector;
-    }
-  }
-}
 
 /**
  * The analytics engine: the projection of the record store into the analytics store, the `/api/v1`

@@ -1,15 +1,7 @@
 import type { Express, NextFunction, Request, Response } from 'express';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { AppDeps } from '../http/app.js';
-
-declare global {
-  namespace Express {
-    interface Locals {
-      /** The process's Prometheus registry (features add their gauges to it). */
-      metrics: Registry;
-    }
-  }
-}
+import type {} from './locals.js';
 
 /** The route a request matched (`/api/v1/courses/:course/stuck-points`), so labels stay few. */
 const routeOf = (req: Request) => (req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched');
