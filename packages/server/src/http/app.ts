@@ -6,6 +6,7 @@ import type { Stores } from '../storage/types.js';
 import { errorHandler, notFound } from './errors.js';
 import { healthRoutes } from './health.js';
 import { landingPage } from './landing.js';
+import { redactingLogger } from './redact.js';
 import { requestContext } from './request-context.js';
 
 /** Everything the HTTP layer needs. */
@@ -38,7 +39,9 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
   app.use(healthRoutes(deps.stores, { isShuttingDown }));
-  for (const feature of deps.features ?? []) feature(app, deps);
+  // Features log outside requests too (jobs, registration): their logger redacts secrets like request logs.
+  const featureDeps: AppDeps = { ...deps, logger: redactingLogger(deps.logger) };
+  for (const feature of deps.features ?? []) feature(app, featureDeps);
   app.get('/', landingPage({ publicUrl: deps.config.publicUrl }));
   app.use(notFound());
   app.use(errorHandler());
