@@ -23,6 +23,12 @@ export const features: ((app: Express, deps: AppDeps) => void)[] = [
 /** `/admin/v1`: the admin commands' way into a server holding the embedded data directory. */
 function adminFeature(app: Express, deps: AppDeps): void {
   // Imports share the LRS's consistency tracker, so Consistent-Through accounts for them too.
-  const operations = localOperations(deps.stores, deps.config.publicUrl, app.locals.consistency, deps.secret);
+  const operations = localOperations(
+    deps.stores,
+    deps.config.publicUrl,
+    app.locals.consistency,
+    deps.secret,
+    app.locals.projector,
+  );
   app.use('/admin/v1', adminRouter({ token: () => deps.adminToken?.(), operations, bodyLimit: '50mb' }));
 }

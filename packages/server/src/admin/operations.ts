@@ -1,8 +1,10 @@
 import type { XapiVersion } from '@kairos/xapi';
+import { Projector, type ReprojectProgress } from '../analytics/projection/projector.js';
 import { createApiKey } from '../auth/api-keys.js';
 import { announceRevocation, keyCacheOf } from '../auth/key-cache.js';
 import type { Principal } from '../auth/principal.js';
 import { KairosError } from '../errors.js';
+import { createLogger } from '../logger.js';
 import { ConsistencyTracker } from '../lrs/consistency.js';
 import { ltijsKey, ltijsPlugin } from '../lti/plugin.js';
 import { type PlatformInput, type PlatformRegistration, PlatformRegistry } from '../lti/registry.js';
@@ -28,16 +30,29 @@ export interface AdminOperations {
   removePlatform(tenantId: string): Promise<PlatformRegistration>;
   /** Signs with a new tool key; the old public key stays in /lti/keys until what it signed expires. */
   rotatePlatformKey(tenantId: string): Promise<PlatformRegistration>;
+  /** Rebuilds the projection of one tenant (or every tenant) while the server keeps answering. */
+  reproject(
+    tenantId: string | undefined,
+    onProgress?: (p: ReprojectProgress) => void,
+  ): Promise<ReprojectProgress[]>;
 }
 
 const info = ({ secretHash: _, ...rest }: CredentialRecord): KeyInfo => rest;
 
-/** Admin operations on open stores. */
+/**
+ * Admin operations on open stores. `projector` is the server's own when it runs them; a CLI on the stores
+ * directly gets one of its own (its horizon trails by the consistency margin other processes' writes need).
+ */
 export function localOperations(
   stores: Stores,
   publicUrl: string,
   consistency = new ConsistencyTracker(),
   secret?: string,
+  projector = new Projector(stores, {
+    horizon: () => new Date(Date.now() - 2000),
+    settleMs: 0,
+    logger: createLogger('warn'),
+  }),
 ): AdminOperations {
   // Platform keys are sealed with a key derived from the server secret: the same secret must be used here.
   const registry = () => {
@@ -68,6 +83,12 @@ export function localOperations(
       keyCacheOf(stores.record.credentials).forget(key);
       await announceRevocation(stores.cache, key);
       return revoked;
+    },
+    async reproject(tenantId, onProgress) {
+      const tenants = tenantId === undefined ? await stores.record.statements.tenants() : [tenantId];
+      const done: ReprojectProgress[] = [];
+      for (const t of tenants) done.push(await projector.reproject(t, onProgress));
+      return done;
     },
     async importStatements(tenantId, items, version) {
       const principal: Principal = {

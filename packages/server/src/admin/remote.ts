@@ -1,3 +1,4 @@
+import type { ReprojectProgress } from '../analytics/projection/projector.js';
 import { KairosError } from '../errors.js';
 import type { AdminChannel } from './channel.js';
 import type { AdminOperations } from './operations.js';
@@ -36,5 +37,18 @@ export function remoteOperations(channel: AdminChannel): AdminOperations {
     rotatePlatformKey: (tenantId) => call('POST', `/platforms/${encodeURIComponent(tenantId)}/rotate-key`),
     importStatements: (tenantId, statements, version) =>
       call('POST', '/import', { tenantId, statements, version }),
+    async reproject(tenantId, onProgress) {
+      const { id } = await call<{ id: string }>('POST', '/reproject', { tenantId });
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 500));
+        const job = await call<{ progress: ReprojectProgress[]; done: boolean; error?: string }>(
+          'GET',
+          `/reproject/${id}`,
+        );
+        for (const p of job.progress) onProgress?.(p);
+        if (job.error) throw new KairosError('reproject_failed', job.error);
+        if (job.done) return job.progress;
+      }
+    },
   };
 }

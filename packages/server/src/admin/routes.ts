@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { parseVersionHeader } from '@kairos/xapi';
 import express, { Router } from 'express';
+import type { ReprojectProgress } from '../analytics/projection/projector.js';
 import { HttpError } from '../errors.js';
 import { isAdminToken } from './channel.js';
 import type { AdminOperations } from './operations.js';
@@ -51,6 +53,36 @@ export function adminRouter(options: {
   });
   router.post('/platforms/:tenant/rotate-key', async (req, res) => {
     res.json(await options.operations.rotatePlatformKey(req.params.tenant!));
+  });
+  // a reprojection takes minutes: it runs as a job the CLI polls for its progress
+  const jobs = new Map<string, { progress: ReprojectProgress[]; done: boolean; error?: string }>();
+  router.post('/reproject', async (req, res) => {
+    const tenantId = typeof req.body?.tenantId === 'string' ? req.body.tenantId : undefined;
+    const id = randomUUID();
+    const job: { progress: ReprojectProgress[]; done: boolean; error?: string } = {
+      progress: [],
+      done: false,
+    };
+    jobs.set(id, job);
+    options.operations
+      .reproject(tenantId, (p) => {
+        job.progress = [...job.progress.filter((x) => x.tenantId !== p.tenantId), p];
+      })
+      .then(
+        () => {
+          job.done = true;
+        },
+        (err: Error) => {
+          job.done = true;
+          job.error = err.message;
+        },
+      );
+    res.status(202).json({ id });
+  });
+  router.get('/reproject/:id', (req, res) => {
+    const job = jobs.get(req.params.id!);
+    if (!job) throw new HttpError(404, 'job_not_found', `no reprojection ${req.params.id}`);
+    res.json(job);
   });
   router.post('/import', async (req, res) => {
     const { tenantId, statements, version } = req.body as {

@@ -32,6 +32,7 @@ export function createAnalyticsFeature(options: AnalyticsFeatureOptions = {}) {
     const { stores, config, logger } = deps;
     const consistency = app.locals.consistency as ConsistencyTracker | undefined;
     const onChange = (c: ProjectionChange) => {
+      if (c.kind === 'swap') void bumpVersion(stores.cache, c.tenantId).catch(() => {});
       for (const course of c.courses) {
         void bumpVersion(stores.cache, c.tenantId, course).catch(() => {});
         void stores.cache.publish(courseChannel(c.tenantId, course), String(c.gen)).catch(() => {});

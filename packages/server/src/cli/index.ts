@@ -4,6 +4,7 @@ import { IMPORT_USAGE, importCommand } from './import.js';
 import { KEYS_USAGE, keys } from './keys.js';
 import { type CliIo, parseFlags, processIo, reportError, usageError } from './output.js';
 import { PLATFORM_USAGE, platform } from './platform.js';
+import { REPROJECT_USAGE, reprojectCommand } from './reproject.js';
 import { describeStorage, serve } from './serve.js';
 
 const USAGE = `Usage: kairos <command> [options]
@@ -14,6 +15,7 @@ Commands:
   keys         Create, list and revoke API keys (Basic auth for xAPI clients)
   import       Load NDJSON statements into the LRS, with progress and a summary
   platform     Register LTI 1.3 platforms (LMSs) by hand; list, remove, rotate keys
+  reproject    Rebuild the analytics from the stored statements while the server keeps answering
   help         Show this help
 
 Options of serve and migrate (each overrides its environment variable):
@@ -29,6 +31,7 @@ Options of serve and migrate (each overrides its environment variable):
 ${KEYS_USAGE}
 ${IMPORT_USAGE}
 ${PLATFORM_USAGE}
+${REPROJECT_USAGE}
 
 Admin commands work while \`kairos serve\` runs on the same data directory or databases.
 Docs: docs/operations.md, docs/lrs.md`;
@@ -66,6 +69,8 @@ export async function main(argv: string[], io: CliIo = processIo, env = process.
         return await importCommand(loadConfig(env), rest, io);
       case 'platform':
         return await platform(loadConfig(env), rest, io);
+      case 'reproject':
+        return await reprojectCommand(loadConfig(env), rest, io);
       case undefined:
       case 'help':
       case '--help':

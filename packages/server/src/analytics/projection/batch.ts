@@ -40,6 +40,7 @@ export async function applyBatch(
   gen: number,
   extracted: Extracted[],
   bkt: BktParams,
+  options: { events: boolean } = { events: true },
 ): Promise<BatchEffects> {
   const skipped: Record<string, number> = {};
   const facts: Fact[] = [];
@@ -97,6 +98,7 @@ export async function applyBatch(
       activity,
     })),
   );
+  if (!options.events) return effects;
   await tx.addEvents([
     ...struggles.map((s) => ({
       course: s.course,

@@ -187,6 +187,39 @@ for (const [layout, open] of analyticsLayouts) {
       }
     });
 
+    it('reprojects into a new generation with the same figures, answering from the old one until the swap', async () => {
+      const t = tenant();
+      await store(stores, t, steps.map(answered));
+      await projector.settle(t);
+      const before = await dumpProjection(stores, t);
+      const old = await projector.activeGeneration(t);
+      const phases: string[] = [];
+      const done = await projector.reproject(t, (p) => {
+        phases.push(p.phase);
+      });
+      expect(done).toMatchObject({
+        tenantId: t,
+        gen: old.gen + 1,
+        phase: 'done',
+        projected: steps.length,
+        total: steps.length,
+      });
+      expect(phases[0]).toBe('projecting');
+      expect(phases.at(-1)).toBe('done');
+      const gens = await stores.analytics.projection.generations(t);
+      expect(gens.map((g) => [g.gen, g.state])).toEqual([
+        [old.gen + 1, 'active'],
+        [old.gen, 'retired'],
+      ]);
+      expect(await dumpProjection(stores, t)).toEqual(before);
+      // the live projection goes on in the new generation
+      await store(stores, t, [answered({ who: 'zoe', activity: act(2), at: 90, success: true })]);
+      await projector.settle(t);
+      expect((await activity(t, act(2)))?.n).toBe(2);
+      while ((await stores.analytics.projection.purgeRetired(t, 1000)) > 0);
+      expect((await stores.analytics.projection.generations(t)).map((g) => g.gen)).toEqual([old.gen + 1]);
+    });
+
     it('changes nothing when a batch is projected twice', async () => {
       const t = tenant();
       await store(stores, t, steps.map(answered));

@@ -29,9 +29,20 @@ export interface ProjectorOptions {
 export interface ProjectionChange {
   tenantId: string;
   gen: number;
-  kind: 'batch' | 'refresh';
+  /** `swap`: a reprojection replaced the whole projection of the tenant. */
+  kind: 'batch' | 'refresh' | 'swap';
   courses: string[];
   effects?: BatchEffects;
+}
+
+/** Where a reprojection stands. */
+export interface ReprojectProgress {
+  tenantId: string;
+  gen: number;
+  phase: 'projecting' | 'refreshing' | 'done';
+  projected: number;
+  total: number;
+  seconds: number;
 }
 
 /** How far behind the projection of a tenant is. */
@@ -188,7 +199,8 @@ export class Projector {
     const outcome = await this.stores.analytics.projection.withLock(tenantId, async (tx) => {
       const current = await tx.generation(gen.gen);
       if (!current || current.state === 'retired' || current.position !== gen.position) return undefined;
-      const effects = await applyBatch(tx, gen.gen, extracted, bkt);
+      // a generation being rebuilt replays history: its events would be news to no one
+      const effects = await applyBatch(tx, gen.gen, extracted, bkt, { events: gen.state === 'active' });
       await tx.savePosition(gen.gen, last, records.length);
       return effects;
     });
@@ -226,7 +238,8 @@ export class Projector {
     });
     const courses = outcome.ran ? outcome.value : [];
     this.lastRefresh.set(tenantId, Date.now());
-    if (courses.length > 0) this.options.onChange?.({ tenantId, gen: gen.gen, kind: 'refresh', courses });
+    if (courses.length > 0 && gen.state === 'active')
+      this.options.onChange?.({ tenantId, gen: gen.gen, kind: 'refresh', courses });
     return courses;
   }
 
@@ -319,6 +332,51 @@ export class Projector {
       courses: [...new Set(keys.map((k) => k.course))],
     });
     return keys.length;
+  }
+
+  /**
+   * Rebuilds a tenant's projection from its first statement into a new generation while the active one
+   * keeps answering, then swaps them in one commit (the old one is purged in the background). Batches take
+   * the tenant's lock like the live projection's, so both go on side by side; memory stays flat.
+   */
+  async reproject(tenantId: string, onProgress?: (p: ReprojectProgress) => void): Promise<ReprojectProgress> {
+    const started = Date.now();
+    const total = await this.stores.record.statements.countAfter(
+      tenantId,
+      undefined,
+      Number.MAX_SAFE_INTEGER,
+    );
+    let gen = await this.stores.analytics.projection.createGeneration(tenantId, 'building');
+    const bkt = await this.bkt(tenantId);
+    const progress = (phase: ReprojectProgress['phase']): ReprojectProgress => ({
+      tenantId,
+      gen: gen.gen,
+      phase,
+      projected: gen.statements,
+      total: Math.max(total, gen.statements),
+      seconds: (Date.now() - started) / 1000,
+    });
+    onProgress?.(progress('projecting'));
+    for (let wait = 10; ; ) {
+      const r = await this.projectBatch(gen, bkt, this.options.batchSize ?? 5000);
+      if (r === undefined) {
+        // the live projection holds the tenant for a batch: let it finish
+        await new Promise((res) => setTimeout(res, wait));
+        wait = Math.min(200, wait * 2);
+        continue;
+      }
+      wait = 10;
+      if (r.read === 0) break;
+      gen = r.gen;
+      onProgress?.(progress('projecting'));
+    }
+    onProgress?.(progress('refreshing'));
+    await this.refresh(gen);
+    await this.locked(tenantId, (tx) => tx.activate(gen.gen));
+    const done = progress('done');
+    onProgress?.(done);
+    this.options.onChange?.({ tenantId, gen: gen.gen, kind: 'swap', courses: [] });
+    return done;
   }
 
   /** Tenants with statements (each has, or will have, a projection). */
