@@ -128,6 +128,17 @@ describe('LTI 1.3 launches over HTTP', () => {
     expect(launched.status).toBe(200);
     const form = formOf(launched.html);
     expect(form.action).toBe(`${kairos.url}/dashboard`);
+    // the projection runs in the background: the learner's statement shows once it is projected
+    const viewOf = async () =>
+      (await (
+        await fetch(`${kairos.url}/dashboard`, {
+          headers: { authorization: `Bearer ${form.fields.token}`, accept: 'application/json' },
+        })
+      ).json()) as { rows: { userId: string; statements: number; role: string }[] };
+    for (let i = 0; i < 50; i++) {
+      if ((await viewOf()).rows.find((r) => r.userId === lms.users.learner.id)?.statements) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const page = await postForm(form.action, form.fields);
     expect(page.status).toBe(200);
     expect(page.html).toContain('Algebra 101');
@@ -135,10 +146,7 @@ describe('LTI 1.3 launches over HTTP', () => {
     expect(page.html).toContain('Fractions quiz ×1');
     expect(page.html).toContain('passed');
     expect(page.html).toContain('8 / 10');
-    const json = await fetch(`${kairos.url}/dashboard`, {
-      headers: { authorization: `Bearer ${form.fields.token}`, accept: 'application/json' },
-    });
-    const view = (await json.json()) as { rows: { userId: string; statements: number; role: string }[] };
+    const view = await viewOf();
     expect(view.rows.find((r) => r.userId === lms.users.learner.id)?.statements).toBe(1);
     expect(view.rows.find((r) => r.userId === lms.users.instructor.id)?.role).toBe('instructor');
   });

@@ -15,6 +15,7 @@ import {
 import { ShutdownHooks } from '../../packages/server/src/shutdown.js';
 import { SqlAnalyticsStore } from '../../packages/server/src/storage/analytics/sql/analytics-store.js';
 import { MemoryCache } from '../../packages/server/src/storage/cache/memory.js';
+import { announceStored } from '../../packages/server/src/storage/record/announce.js';
 import { SqlRecordStore } from '../../packages/server/src/storage/record/sql/record-store.js';
 import { openPglite } from '../../packages/server/src/storage/sql/database.js';
 import type { RecordStore, Stores } from '../../packages/server/src/storage/types.js';
@@ -57,7 +58,7 @@ export async function startLtiKairos(
   await analytics.migrate();
   const cache = new MemoryCache();
   const stores: Stores = {
-    record,
+    record: announceStored(record, cache),
     analytics,
     cache,
     async close() {

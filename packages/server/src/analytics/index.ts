@@ -3,6 +3,7 @@ import { authenticate } from '../auth/authenticate.js';
 import type { AppDeps } from '../http/app.js';
 import type { ConsistencyTracker } from '../lrs/consistency.js';
 import { GRADES_CHANNEL } from '../lti/ags.js';
+import { ScoreQueue } from '../lti/ags-queue.js';
 import { scrapedGauge } from '../metrics/index.js';
 import { courseAccess, resolveCourse } from './api/access.js';
 import { openApiDocument } from './api/openapi.js';
@@ -10,6 +11,7 @@ import { analyticsRouter, bumpVersion } from './api/router.js';
 import { analyticsRoutes } from './api/routes.js';
 import { courseChannel, streamCourseEvents } from './live/events.js';
 import type {} from './locals.js';
+import { dashboardRouter } from './pages/dashboard.js';
 import { type ProjectionChange, Projector, type ProjectorOptions } from './projection/projector.js';
 
 /** Options of the analytics feature (tests tune the projector). */
@@ -101,6 +103,12 @@ export function createAnalyticsFeature(options: AnalyticsFeatureOptions = {}) {
       }),
     );
     app.use('/api/v1', api);
+    app.use(
+      dashboardRouter(
+        { stores, projector, publicUrl: config.publicUrl, names: config.ltiNames, secret: deps.secret },
+        new ScoreQueue(stores.record.keyed),
+      ),
+    );
 
     if (app.locals.metrics) registerMetrics(app, projector);
     app.locals.readiness = {

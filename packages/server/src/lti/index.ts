@@ -4,7 +4,6 @@ import type { AppDeps } from '../http/app.js';
 import { redactingLogger } from '../http/redact.js';
 import { gradePassback } from './ags.js';
 import { canvasConfigHandler } from './canvas.js';
-import { dashboardRouter } from './dashboard.js';
 import { deepLinkingHandler, deepLinkResponseHandler } from './deep-linking.js';
 import type { LtiDeps } from './deps.js';
 import { launchHandler, launchInfoHandler } from './launch.js';
@@ -12,7 +11,7 @@ import { loginHandler } from './login.js';
 import { LtiError } from './lti-error.js';
 import { newLtijsProvider } from './ltijs.js';
 import { rosterSyncer } from './nrps.js';
-import { errorPage } from './pages.js';
+import { errorPage, ltiErrors } from './pages.js';
 import { ltijsKey, ltijsPlugin, startExpiryJob } from './plugin.js';
 import { registerHandler } from './register.js';
 import { PlatformRegistry } from './registry.js';
@@ -44,30 +43,9 @@ export interface LtiJobs {
   grades: ReturnType<typeof gradePassback>;
 }
 
-/** Renders refused LTI requests as pages (with the reason in the log), never as stack traces. */
-function ltiErrors() {
-  return function ltiErrorPage(error: unknown, _req: Request, res: Response, _next: NextFunction): void {
-    const known = error instanceof KairosError ? error : undefined;
-    const status = known && known.status < 600 ? known.status : 500;
-    const reason = error instanceof LtiError ? error.reason : undefined;
-    if (status >= 500 && !(error instanceof LtiError))
-      res.locals.log?.error({ err: error }, 'LTI request failed');
-    else res.locals.log?.warn({ code: known?.code, reason, status }, 'LTI request refused');
-    const title = error instanceof LtiError ? error.title : 'This launch cannot continue';
-    const message =
-      known && (status < 500 || error instanceof LtiError)
-        ? known.message
-        : 'Kairos hit an unexpected error. Try again; if it persists, give the request id to the Kairos operator.';
-    res
-      .status(status)
-      .type('html')
-      .send(errorPage(title, message, known?.code ?? 'internal_error', res.locals.requestId));
-  };
-}
-
 /**
  * The LTI 1.3 tool: ltijs mounted at /lti (our record-store plugin, its keyset route and services), Kairos'
- * own login, launch, dynamic registration and Canvas configuration after the mount, and /dashboard.
+ * own login, launch, dynamic registration and Canvas configuration after the mount.
  * See docs/lti/ and the shared ltijs notes for what we took over from ltijs and why.
  */
 export function createLtiFeature(options: LtiFeatureOptions = {}) {
@@ -160,8 +138,6 @@ export function createLtiFeature(options: LtiFeatureOptions = {}) {
     router.post('/deep-link', deepLinkResponseHandler(deps));
     router.use(ltiErrors());
     app.use('/lti', router);
-    app.use(dashboardRouter(deps, jobs.grades.queue));
-    app.use('/dashboard', ltiErrors());
 
     const stopExpiry = startExpiryJob(
       keyed,

@@ -1,4 +1,7 @@
 /** HTML pages of the LTI tool: small, self-contained, readable inside an LMS iframe. */
+import type { NextFunction, Request, Response } from 'express';
+import { KairosError } from '../errors.js';
+import { LtiError } from './lti-error.js';
 
 /** Escapes text for HTML content and attribute values. */
 export const esc = (s: string): string =>
@@ -54,4 +57,28 @@ export function formPost(
 <noscript><button type="submit">Continue</button></noscript></form>
 ${submitScript}`,
   );
+}
+
+/**
+ * Renders refused LTI requests (and the dashboard's) as pages, with the reason in the log, never as stack
+ * traces: known errors show their message, unknown ones a request id.
+ */
+export function ltiErrors() {
+  return function ltiErrorPage(error: unknown, _req: Request, res: Response, _next: NextFunction): void {
+    const known = error instanceof KairosError ? error : undefined;
+    const status = known && known.status < 600 ? known.status : 500;
+    const reason = error instanceof LtiError ? error.reason : undefined;
+    if (status >= 500 && !(error instanceof LtiError))
+      res.locals.log?.error({ err: error }, 'LTI request failed');
+    else res.locals.log?.warn({ code: known?.code, reason, status }, 'LTI request refused');
+    const title = error instanceof LtiError ? error.title : 'This launch cannot continue';
+    const message =
+      known && (status < 500 || error instanceof LtiError)
+        ? known.message
+        : 'Kairos hit an unexpected error. Try again; if it persists, give the request id to the Kairos operator.';
+    res
+      .status(status)
+      .type('html')
+      .send(errorPage(title, message, known?.code ?? 'internal_error', res.locals.requestId));
+  };
 }

@@ -1,15 +1,13 @@
 import { agentKey } from '@kairos/xapi';
 import { z } from 'zod';
 import { HttpError } from '../../errors.js';
-import type { Stores } from '../../storage/types.js';
 import { toCsv } from '../frameworks/csv.js';
 import { competencyIri, frameworkFromCase, frameworkFromCsv } from '../frameworks/import.js';
-import type { Projector } from '../projection/projector.js';
-import { type CourseRef, courseAccess, ownLearner, resolveCourse, tenantAccess } from './access.js';
+import { type CourseAccess, type CourseRef, ownLearner, tenantAccess } from './access.js';
 import { type ApiRoute, parse, type RouteContext } from './route.js';
 import * as S from './schemas.js';
+import { type CourseQueryValues, courseScope, type ScopeDeps } from './scope.js';
 import {
-  type CourseScope,
   competenciesView,
   itemView,
   learnersView,
@@ -19,45 +17,14 @@ import {
 } from './views.js';
 
 /** What the routes share. */
-export interface ApiDeps {
-  stores: Stores;
-  projector: Projector;
-  publicUrl: string;
-  /** KAIROS_LTI_NAMES: names may be kept and shown at all. */
-  names: boolean;
+export interface ApiDeps extends ScopeDeps {
   /** The course's figures changed outside the projection (settings, structure, roster): drop cached answers. */
   invalidate(tenantId: string, course?: string): Promise<void>;
 }
 
-const minute = () => new Date(Math.floor(Date.now() / 60_000) * 60_000);
-
 /** The scope of a course request: access checked, active generation, settings, population. */
-async function scopeOf(d: ApiDeps, ctx: RouteContext, wants: 'read' | 'write' | 'own'): Promise<CourseScope> {
-  const p = ctx.principal;
-  const course = await resolveCourse(d.stores.analytics, d.publicUrl, p.tenantId, ctx.params.course!);
-  courseAccess(p, course, wants);
-  const gen = await d.projector.activeGeneration(p.tenantId);
-  const settings = await d.stores.analytics.inputs.courseSettings(p.tenantId, course.iri);
-  const q = ctx.query as { asOf?: string; group?: string; from?: string; to?: string };
-  let learners: string[] | undefined;
-  if (q.group !== undefined) {
-    const groups = await d.stores.analytics.roster.groups(p.tenantId, course.contextId ?? course.iri);
-    const g = groups.find((x) => x.groupId === q.group);
-    if (!g)
-      throw new HttpError(404, 'group_not_found', `course ${ctx.params.course} has no group ${q.group}`);
-    learners = g.learners;
-  }
-  return {
-    analytics: d.stores.analytics,
-    tenantId: p.tenantId,
-    gen: gen.gen,
-    course,
-    settings,
-    asOf: q.asOf ? new Date(q.asOf) : minute(),
-    pop: { learners, from: q.from, to: q.to },
-    names: d.names && settings.showNames !== false,
-  };
-}
+const scopeOf = (d: ApiDeps, ctx: RouteContext, wants: CourseAccess) =>
+  courseScope(d, ctx.principal, ctx.params.course!, ctx.query as CourseQueryValues, wants);
 
 /** The learner `{learner}` names: an agent key, an LTI user id of the roster, or `me` (learner tokens). */
 async function learnerOf(d: ApiDeps, ctx: RouteContext): Promise<string> {

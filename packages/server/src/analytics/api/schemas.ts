@@ -139,6 +139,7 @@ export const LearnerSummary = z.object({
   reached: z.number().int(),
   completed: z.number().int(),
   succeeded: z.number().int(),
+  statements: z.number().int().describe('Statements projected for this learner in the course'),
   courseCompleted: z.boolean(),
   flags: z.object({
     struggling: z.number().int(),

@@ -67,6 +67,7 @@ function summary(l: LearnerCourseRow, asOf: Date): z.infer<typeof S.LearnerSumma
     reached: l.reached,
     completed: l.completed,
     succeeded: l.succeeded,
+    statements: l.statements,
     courseCompleted: l.courseCompleted,
     flags,
     raised: Object.entries(flags)

@@ -506,6 +506,8 @@ export interface AnalyticsQueries {
     course: string,
     sequence: string,
   ): Promise<{ learner: string; item: string; credit: number; response?: string }[]>;
+  /** Each learner's latest fact in a course, and latest fact with a score (one index probe per learner). */
+  latest(tenantId: string, gen: number, course: string): Promise<Map<string, { last: Fact; scored?: Fact }>>;
   /** Long-text answers of a course, newest first. */
   productions(
     tenantId: string,

@@ -397,6 +397,26 @@ export class SqlQueries implements AnalyticsQueries {
     }));
   }
 
+  async latest(tenantId: string, gen: number, course: string) {
+    const cols = FACT_NAMES.split(', ');
+    const pick = (alias: string) => cols.map((c) => `${alias}.${c} AS ${alias}_${c}`).join(', ');
+    const res = await this.pool.query<Record<string, unknown>>(
+      `SELECT lc.learner, ${pick('l')}, ${pick('s')} FROM learner_courses lc
+       CROSS JOIN LATERAL (SELECT * FROM facts f WHERE f.tenant_id = $1 AND f.gen = $2 AND f.course = $3
+                           AND f.learner = lc.learner ORDER BY f.ts DESC, f.statement_id DESC LIMIT 1) l
+       LEFT JOIN LATERAL (SELECT * FROM facts f WHERE f.tenant_id = $1 AND f.gen = $2 AND f.course = $3
+                          AND f.learner = lc.learner AND f.credit IS NOT NULL
+                          ORDER BY f.ts DESC, f.statement_id DESC LIMIT 1) s ON true
+       WHERE lc.tenant_id = $1 AND lc.gen = $2 AND lc.course = $3`,
+      [tenantId, gen, course],
+    );
+    const part = (row: Record<string, unknown>, alias: string) =>
+      row[`${alias}_statement_id`] === null
+        ? undefined
+        : factOf(Object.fromEntries(cols.map((c) => [c, row[`${alias}_${c}`]])) as unknown as FactRow);
+    return new Map(res.rows.map((r) => [String(r.learner), { last: part(r, 'l')!, scored: part(r, 's') }]));
+  }
+
   async productions(
     tenantId: string,
     gen: number,

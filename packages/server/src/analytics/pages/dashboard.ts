@@ -1,0 +1,255 @@
+import express, { type NextFunction, type Request, type Response, Router } from 'express';
+import type { z } from 'zod';
+import { authenticate } from '../../auth/authenticate.js';
+import type { Principal } from '../../auth/principal.js';
+import { HttpError } from '../../errors.js';
+import type { ScoreJob, ScoreQueue } from '../../lti/ags-queue.js';
+import { esc, ltiErrors, page, scriptJson } from '../../lti/pages.js';
+import type { Fact, RosterMember } from '../../storage/types.js';
+import type * as S from '../api/schemas.js';
+import { courseScope, type ScopeDeps } from '../api/scope.js';
+import { learnersView, overviewView, stuckPointsView } from '../api/views.js';
+
+/** One learner row of the course page. */
+export interface DashboardRow {
+  /** Agent key. */
+  learner: string;
+  userId?: string;
+  name?: string;
+  role: RosterMember['role'];
+  status: string;
+  launches: RosterMember['launches'];
+  statements: number;
+  started: boolean;
+  lastSeen?: string;
+  lastStatement?: { verb: string; object: string; timestamp: string };
+  lastScore?: { scaled?: number; raw?: number; max?: number; timestamp: string };
+  flags: string[];
+}
+
+/** The course page's data (also served as JSON). */
+export interface DashboardView {
+  context: { id: string; title?: string; iri: string; rosterSyncedAt?: string };
+  overview: z.infer<typeof S.Overview>;
+  stuckPoints: z.infer<typeof S.StuckPoint>[];
+  rows: DashboardRow[];
+  /** Grade passback of this course: sent, queued and failing score posts. */
+  grades: Pick<
+    ScoreJob,
+    'resourceLinkId' | 'status' | 'attempts' | 'lastError' | 'nextAttemptAt' | 'sentAt' | 'score'
+  >[];
+}
+
+const tail = (iri: string) => iri.replace(/\/+$/, '').split(/[/#]/).pop() ?? iri;
+
+function lastScore(f: Fact | undefined): DashboardRow['lastScore'] {
+  if (!f) return undefined;
+  return { scaled: f.score?.scaled ?? f.credit, raw: f.score?.raw, max: f.score?.max, timestamp: f.ts };
+}
+
+/** Builds the course page from the analytics API's views, the roster and the grade queue. */
+export async function dashboardView(d: ScopeDeps, p: Principal, queue: ScoreQueue): Promise<DashboardView> {
+  if (p.actorKey !== undefined || p.contextIri === undefined || !p.scopes.includes('analytics/read')) {
+    throw new HttpError(
+      403,
+      'not_instructor',
+      'the dashboard needs an instructor token for a course (an LTI launch)',
+    );
+  }
+  const s = await courseScope(d, p, p.contextId ?? p.contextIri, {}, 'read');
+  const roster = d.stores.analytics.roster;
+  const contextId = s.course.contextId ?? s.course.iri;
+  const context = await roster.getContext(s.tenantId, contextId);
+  const members = await roster.members(s.tenantId, contextId);
+  const [learners, stuck, latest] = [
+    await learnersView(s),
+    await stuckPointsView(s),
+    await d.stores.analytics.queries.latest(s.tenantId, s.gen, s.course.iri),
+  ];
+  const byKey = new Map(learners.learners.map((l) => [l.learner, l]));
+  const names = new Map(
+    (await d.stores.analytics.queries.activities(s.tenantId, s.gen, s.course.iri)).map((a) => [
+      a.activity,
+      a.title,
+    ]),
+  );
+  const rowOf = (key: string, m?: RosterMember): DashboardRow => {
+    const l = byKey.get(key);
+    const last = latest.get(key);
+    return {
+      learner: key,
+      userId: m?.userId ?? l?.userId,
+      name: s.names
+        ? (m?.name ?? ([m?.givenName, m?.familyName].filter(Boolean).join(' ') || l?.name))
+        : undefined,
+      role: m?.role ?? 'learner',
+      status: m?.status ?? 'active',
+      launches: m?.launches ?? [],
+      statements: l?.statements ?? 0,
+      started: (m?.launches.length ?? 0) > 0 || Boolean(l?.started),
+      lastSeen: l?.lastSeen,
+      lastStatement: last && {
+        verb: tail(last.last.verb),
+        object: names.get(last.last.activity) ?? last.last.activity,
+        timestamp: last.last.ts,
+      },
+      lastScore: lastScore(last?.scored),
+      flags: l?.raised ?? [],
+    };
+  };
+  const seen = new Set<string>();
+  const rows = members.map((m) => {
+    if (m.actorKey) seen.add(m.actorKey);
+    return rowOf(m.actorKey ?? `user:${m.userId}`, m);
+  });
+  for (const l of learners.learners) if (!seen.has(l.learner)) rows.push(rowOf(l.learner));
+  const overview = await overviewView(s, {
+    id: contextId,
+    iri: s.course.iri,
+    contextId: s.course.contextId,
+    title: context?.title,
+    learners: learners.learners.length,
+  });
+  return {
+    context: {
+      id: contextId,
+      title: context?.title,
+      iri: s.course.iri,
+      rosterSyncedAt: context?.rosterSyncedAt,
+    },
+    overview,
+    stuckPoints: stuck.activities,
+    rows,
+    grades: (await queue.ofContext(s.tenantId, contextId)).map((j) => ({
+      resourceLinkId: j.resourceLinkId,
+      status: j.status,
+      attempts: j.attempts,
+      lastError: j.lastError,
+      nextAttemptAt: j.nextAttemptAt,
+      sentAt: j.sentAt,
+      score: j.score,
+    })),
+  };
+}
+
+function score(s: DashboardRow['lastScore']): string {
+  if (!s) return '—';
+  if (s.raw !== undefined && s.max !== undefined) return `${s.raw} / ${s.max}`;
+  if (s.scaled !== undefined) return `${Math.round(s.scaled * 100)} %`;
+  return String(s.raw ?? '—');
+}
+
+const pct = (v: number | undefined) => (v === undefined ? '—' : `${Math.round(v * 100)} %`);
+
+function gradesTable(view: DashboardView, token: string): string {
+  if (view.grades.length === 0) return '';
+  const name = (id: string) => view.rows.find((r) => r.userId === id)?.name ?? id;
+  const failing = view.grades.filter((g) => g.status === 'retrying').length;
+  const rows = view.grades
+    .map(
+      (
+        g,
+      ) => `<tr class="grade-${g.status}"><td>${esc(name(g.score.userId))}</td><td>${g.score.scoreGiven ?? '—'} / ${g.score.scoreMaximum ?? '—'}</td>
+<td>${esc(g.status)}${g.status === 'retrying' ? ` (attempt ${g.attempts}, next ${esc(g.nextAttemptAt)})<br><span class="muted">${esc(g.lastError ?? '')}</span>` : ''}</td></tr>`,
+    )
+    .join('');
+  const retry = failing
+    ? `<form method="post" action="/dashboard/grades/retry"><input type="hidden" name="token" value="${esc(token)}">
+<p role="status">${failing} score(s) could not reach the grade book yet; Kairos keeps retrying. <button type="submit">Retry now</button></p></form>`
+    : '';
+  return `<h2>Grade book</h2>${retry}
+<table><thead><tr><th scope="col">Learner</th><th scope="col">Score</th><th scope="col">Status</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+function stuckTable(view: DashboardView): string {
+  const top = view.stuckPoints.slice(0, 10);
+  if (top.length === 0) return '<p class="muted">No activity reached yet.</p>';
+  const rows = top
+    .map(
+      (
+        a,
+      ) => `<tr${a.flagged ? ' class="flagged"' : ''}><td>${esc(a.title ?? a.activity)}${a.flagged ? ' <strong>⚑ stuck point</strong>' : ''}</td>
+<td>${a.n}</td><td>${pct(a.p1?.value)}</td><td>${pct(a.r.value)}</td><td>${pct(a.d.value)}</td><td>${pct(a.t.value)}</td>
+<td title="${esc(a.explanation)}">${a.score}</td></tr>`,
+    )
+    .join('');
+  return `<table><caption>Stuck points (score = 100·(0.30·(1−P1) + 0.25·R + 0.25·D + 0.20·T))</caption>
+<thead><tr><th scope="col">Activity</th><th scope="col">Learners</th><th scope="col">First-attempt success</th><th scope="col">≥ 3 attempts, no success</th><th scope="col">Dropped out</th><th scope="col">Over 2× time</th><th scope="col">Score</th></tr></thead>
+<tbody>${rows}</tbody></table>`;
+}
+
+function render(view: DashboardView, token: string, endpoint: string): string {
+  const learners = view.rows.filter((r) => r.role === 'learner');
+  const o = view.overview;
+  const rows = learners
+    .map(
+      (
+        r,
+      ) => `<tr data-user="${esc(r.userId ?? r.learner)}"><td>${esc(r.name ?? r.userId ?? r.learner)}${r.status !== 'active' ? ` <span class="muted">(${esc(r.status)})</span>` : ''}</td>
+<td>${r.launches.map((l) => `${esc(l.title ?? l.resourceLinkId)} ×${l.count}`).join('<br>') || (r.started ? '—' : '<span class="muted">never started</span>')}</td>
+<td>${r.lastStatement ? `${esc(r.lastStatement.verb)} ${esc(r.lastStatement.object)}<br><span class="muted">${esc(r.lastStatement.timestamp)}</span>` : '—'}</td>
+<td class="score">${esc(score(r.lastScore))}</td><td>${esc(r.flags.join(', ') || '—')}</td></tr>`,
+    )
+    .join('');
+  const title = view.context.title ?? view.context.id;
+  return page(
+    `Kairos — ${title}`,
+    `<main><h1>${esc(title)}</h1>
+<p class="muted">${o.roster} learners · ${o.started} started · ${o.notStarted} never started · ${o.completed} completed · ${o.activeLast7Days} active in the last 7 days${view.context.rosterSyncedAt ? ` · roster synced ${esc(view.context.rosterSyncedAt)}` : ' · roster not synced yet (names appear as learners launch)'}</p>
+<h2>Where the class is stuck</h2>${stuckTable(view)}
+<h2>Learners</h2>
+<table><thead><tr><th scope="col">Learner</th><th scope="col">Launched</th><th scope="col">Latest statement</th><th scope="col">Latest score</th><th scope="col">Flags</th></tr></thead>
+<tbody>${rows || '<tr><td colspan="5">No learner yet.</td></tr>'}</tbody></table>${gradesTable(view, token)}</main>
+<script type="application/json" id="kairos-dashboard">${scriptJson({ endpoint, token, course: view.context.id, context: view.context })}</script>`,
+  );
+}
+
+/**
+ * `/dashboard`: an instructor's view of one course, opened by an LTI launch (form POST of the minted
+ * token) or with `Authorization: Bearer` (a site's backend mints instructor tokens for its own pages).
+ * HTML for browsers, JSON for `Accept: application/json`. Read from the analytics API's views, never
+ * from raw statements.
+ */
+export function dashboardRouter(d: ScopeDeps & { secret: string }, queue: ScoreQueue): Router {
+  const router = Router();
+  const form = express.urlencoded({ extended: false, limit: '16kb' });
+  // the launch hands the token over in the form; the API's authentication reads it as a Bearer
+  const tokenFromForm = (req: Request, _res: Response, next: NextFunction) => {
+    const token = typeof req.body?.token === 'string' ? req.body.token : undefined;
+    if (token && !req.get('authorization')) req.headers.authorization = `Bearer ${token}`;
+    if (!req.get('authorization')) {
+      return next(new HttpError(401, 'token_required', 'open the dashboard from your course (LTI launch)'));
+    }
+    next();
+  };
+  const auth = authenticate({
+    credentials: d.stores.record.credentials,
+    secret: d.secret,
+    publicUrl: d.publicUrl,
+    cache: d.stores.cache,
+  });
+  const handle = async (req: Request, res: Response) => {
+    const view = await dashboardView(d, res.locals.principal, queue);
+    res.setHeader('Cache-Control', 'no-store');
+    if (req.accepts(['html', 'json']) === 'json') return void res.json(view);
+    const token = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '';
+    res.type('html').send(render(view, token, `${d.publicUrl}/api/v1`));
+  };
+  router.get('/dashboard', tokenFromForm, auth, handle);
+  router.post('/dashboard', form, tokenFromForm, auth, handle);
+  // The instructor's "Retry now": failing score posts become due at once, then the dashboard again.
+  router.post('/dashboard/grades/retry', form, tokenFromForm, auth, async (req, res) => {
+    const p = res.locals.principal;
+    if (p.actorKey !== undefined || !p.contextId || !p.scopes.includes('analytics/read')) {
+      throw new HttpError(403, 'not_instructor', 'retrying grade posts needs an instructor launch token');
+    }
+    const n = await queue.retryNow(p.tenantId, p.contextId);
+    res.locals.log?.info(
+      { tenantId: p.tenantId, contextId: p.contextId, n },
+      'grade posts retried by instructor',
+    );
+    await handle(req, res);
+  });
+  router.use('/dashboard', ltiErrors());
+  return router;
+}
