@@ -196,6 +196,10 @@ export class Projector {
     const lookup = await courseLookup(this.stores, tenantId, records);
     const extracted = records.map((r) => extract(r, lookup));
     const last = records[records.length - 1]!.key;
+    this.options.logger.debug(
+      { tenantId, gen: gen.gen, after: gen.position, statements: records.length },
+      'projection batch',
+    );
     const outcome = await this.stores.analytics.projection.withLock(tenantId, async (tx) => {
       const current = await tx.generation(gen.gen);
       if (!current || current.state === 'retired' || current.position !== gen.position) return undefined;
