@@ -1,5 +1,5 @@
 import type { Logger } from '../../logger.js';
-import { STORED_CHANNEL } from '../../storage/record/announce.js';
+import { LATE_CHANNEL, STORED_CHANNEL } from '../../storage/record/announce.js';
 import type { Generation, ProjectionTx, StatementRecord, Stores } from '../../storage/types.js';
 import { minUuidv7, uuidv7Time } from '../../util/uuid.js';
 import { BKT_DEFAULTS, type BktParams } from '../mastery/bkt.js';
@@ -94,7 +94,9 @@ export class Projector {
   /** Set by {@link stop}: passes end after their batch in flight. */
   private stopping = false;
   private again = false;
-  private unsubscribe?: () => Promise<void>;
+  private unsubscribe: (() => Promise<void>)[] = [];
+  /** Per tenant, the earliest key of a late write the live generation may have read past. */
+  private readonly replays = new Map<string, string>();
   private readonly lastRefresh = new Map<string, number>();
   private readonly refreshTimers = new Map<string, NodeJS.Timeout>();
   /** Statements skipped since start, by reason (`/metrics`). */
@@ -110,7 +112,15 @@ export class Projector {
   /** Starts listening for writes and polling. */
   async start(): Promise<void> {
     this.stopped = false;
-    this.unsubscribe = await this.stores.cache.subscribe(STORED_CHANNEL, (tenantId) => this.wake(tenantId));
+    this.unsubscribe = [
+      await this.stores.cache.subscribe(STORED_CHANNEL, (tenantId) => this.wake(tenantId)),
+      await this.stores.cache.subscribe(LATE_CHANNEL, (message) => {
+        const { tenantId, key } = JSON.parse(message) as { tenantId: string; key: string };
+        const known = this.replays.get(tenantId);
+        if (!known || key < known) this.replays.set(tenantId, key);
+        this.wake(tenantId);
+      }),
+    ];
     const poll = () => {
       if (this.stopped) return;
       this.wake();
@@ -126,7 +136,7 @@ export class Projector {
     this.stopping = true;
     clearTimeout(this.timer);
     for (const t of this.refreshTimers.values()) clearTimeout(t);
-    await this.unsubscribe?.();
+    for (const u of this.unsubscribe.splice(0)) await u();
     await this.running;
   }
 
@@ -226,6 +236,45 @@ export class Projector {
     };
   }
 
+  /**
+   * Projects again what lies between a late write's key and the generation's checkpoint: the facts already
+   * there are ignored (projection is idempotent), the late ones join, and the checkpoint does not move.
+   */
+  async replay(gen: Generation, fromKey: string, bkt: BktParams): Promise<number> {
+    if (gen.position === undefined || fromKey > gen.position) return 0;
+    let after = minUuidv7(uuidv7Time(fromKey) - 1);
+    let read = 0;
+    for (;;) {
+      const records = await this.stores.record.statements.feed(gen.tenantId, {
+        after,
+        before: gen.position,
+        limit: this.options.batchSize ?? 2000,
+      });
+      if (records.length === 0) break;
+      const lookup = await courseLookup(this.stores, gen.tenantId, records);
+      const extracted = records.map((r) => extract(r, lookup));
+      const effects = await this.locked(gen.tenantId, (tx) =>
+        applyBatch(tx, gen.gen, extracted, bkt, { events: gen.state === 'active' }),
+      );
+      if (effects.inserted + effects.removed > 0) {
+        this.options.logger.info(
+          { tenantId: gen.tenantId, statements: effects.inserted + effects.removed },
+          'projected late writes',
+        );
+        this.options.onChange?.({
+          tenantId: gen.tenantId,
+          gen: gen.gen,
+          kind: 'batch',
+          courses: [...effects.courses],
+          effects,
+        });
+      }
+      read += records.length;
+      after = records[records.length - 1]!.key;
+    }
+    return read;
+  }
+
   /** Refreshes the course statistics of a generation's dirty courses. */
   async refresh(gen: Generation): Promise<string[]> {
     const { tenantId } = gen;
@@ -252,6 +301,11 @@ export class Projector {
     let gen = await this.activeGeneration(tenantId);
     const bkt = await this.bkt(tenantId);
     let total = 0;
+    const late = this.replays.get(tenantId);
+    if (late !== undefined) {
+      this.replays.delete(tenantId);
+      await this.replay(gen, late, bkt);
+    }
     for (;;) {
       if (this.stopping) break;
       const r = await this.projectBatch(gen, bkt);
