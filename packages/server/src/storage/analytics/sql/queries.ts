@@ -158,7 +158,8 @@ export class SqlQueries implements AnalyticsQueries {
       repeated_learners: string[] | null;
       slow_learners: string[] | null;
     }>(
-      `SELECT a.activity, a.sequence, seq.sequence_title, seq.sequence_position, COALESCE(cs.title, a.title) AS title,
+      `SELECT a.activity, a.sequence, COALESCE(seq.sequence_title, link.title) AS sequence_title, seq.sequence_position,
+         COALESCE(cs.title, a.title) AS title,
          a.type, a.interaction_type, COALESCE(cs.level, a.level) AS level, a.choices, a.correct_responses,
          s.position, s.declared, s.n, s.assessed, s.first_success, s.repeated, s.slow, s.median_active_ms,
          s.reference_ms, s.reference, s.median_first_answer_ms, s.first_answers, s.repeated_learners, s.slow_learners
@@ -169,6 +170,9 @@ export class SqlQueries implements AnalyticsQueries {
        LEFT JOIN LATERAL (SELECT sequence_title, sequence_position FROM course_structure
                           WHERE tenant_id = a.tenant_id AND course = a.course AND sequence = a.sequence
                           LIMIT 1) seq ON true
+       -- a sequence that is a placed LTI activity (deep linking) takes its title from the placement
+       LEFT JOIN LATERAL (SELECT title FROM resource_links WHERE tenant_id = a.tenant_id AND iri = a.sequence
+                          LIMIT 1) link ON true
        WHERE a.tenant_id = $1 AND a.gen = $2 AND a.course = $3
        ORDER BY seq.sequence_position NULLS LAST, a.sequence, s.position NULLS LAST, a.activity`,
       [tenantId, gen, course],
