@@ -30,6 +30,8 @@ export async function resolveCourse(
 export type CourseAccess = 'read' | 'write' | 'own';
 
 const has = (p: Principal, ...scopes: string[]) => scopes.some((s) => p.scopes.includes(s));
+/** Scopes that read analytics: its own, and the xAPI scopes that read everything. */
+const READ = ['analytics/read', 'all/read', 'all'];
 
 /**
  * Who sees what (docs/analytics.md "Who sees what"): an API key with `analytics/read` reads every course of
@@ -46,7 +48,7 @@ export function courseAccess(p: Principal, course: CourseRef, wants: CourseAcces
     if (wants === 'own') return;
     throw new HttpError(403, 'forbidden', "a learner token reads only its own learner's analytics");
   }
-  if (!has(p, 'analytics/read', 'all')) {
+  if (!has(p, ...READ)) {
     throw new HttpError(
       403,
       'forbidden',
@@ -63,7 +65,7 @@ export function tenantAccess(p: Principal, wants: 'read' | 'write'): void {
   if (p.role === 'learner' || p.actorKey !== undefined) {
     throw new HttpError(403, 'forbidden', "a learner token reads only its own learner's analytics");
   }
-  if (!has(p, 'analytics/read', 'all')) {
+  if (!has(p, ...READ)) {
     throw new HttpError(
       403,
       'forbidden',
