@@ -1,4 +1,5 @@
 import type { XapiVersion } from '@kairos/xapi';
+import type { ParsedFramework } from '../analytics/frameworks/import.js';
 import { Projector, type ReprojectProgress } from '../analytics/projection/projector.js';
 import { createApiKey } from '../auth/api-keys.js';
 import { announceRevocation, keyCacheOf } from '../auth/key-cache.js';
@@ -30,6 +31,8 @@ export interface AdminOperations {
   removePlatform(tenantId: string): Promise<PlatformRegistration>;
   /** Signs with a new tool key; the old public key stays in /lti/keys until what it signed expires. */
   rotatePlatformKey(tenantId: string): Promise<PlatformRegistration>;
+  /** Adds or updates competencies of a framework (`kairos competencies import`); returns how many were written. */
+  importFramework(tenantId: string, framework: ParsedFramework): Promise<number>;
   /** Rebuilds the projection of one tenant (or every tenant) while the server keeps answering. */
   reproject(
     tenantId: string | undefined,
@@ -84,6 +87,12 @@ export function localOperations(
       await announceRevocation(stores.cache, key);
       return revoked;
     },
+    importFramework: (tenantId, f) =>
+      stores.analytics.inputs.importFramework(
+        tenantId,
+        { framework: f.framework, title: f.title, source: f.source },
+        f.competencies,
+      ),
     async reproject(tenantId, onProgress) {
       const tenants = tenantId === undefined ? await stores.record.statements.tenants() : [tenantId];
       const done: ReprojectProgress[] = [];

@@ -37,6 +37,8 @@ export function remoteOperations(channel: AdminChannel): AdminOperations {
     rotatePlatformKey: (tenantId) => call('POST', `/platforms/${encodeURIComponent(tenantId)}/rotate-key`),
     importStatements: (tenantId, statements, version) =>
       call('POST', '/import', { tenantId, statements, version }),
+    importFramework: async (tenantId, framework) =>
+      (await call<{ imported: number }>('POST', '/frameworks', { tenantId, framework })).imported,
     async reproject(tenantId, onProgress) {
       const { id } = await call<{ id: string }>('POST', '/reproject', { tenantId });
       for (;;) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseVersionHeader } from '@kairos/xapi';
 import express, { Router } from 'express';
+import type { ParsedFramework } from '../analytics/frameworks/import.js';
 import type { ReprojectProgress } from '../analytics/projection/projector.js';
 import { HttpError } from '../errors.js';
 import { isAdminToken } from './channel.js';
@@ -83,6 +84,17 @@ export function adminRouter(options: {
     const job = jobs.get(req.params.id!);
     if (!job) throw new HttpError(404, 'job_not_found', `no reprojection ${req.params.id}`);
     res.json(job);
+  });
+  router.post('/frameworks', async (req, res) => {
+    const { tenantId, framework } = req.body as { tenantId?: string; framework?: ParsedFramework };
+    if (typeof tenantId !== 'string' || !framework || !Array.isArray(framework.competencies)) {
+      throw new HttpError(
+        400,
+        'invalid_framework',
+        'send {"tenantId", "framework": {framework, title, source, competencies}}',
+      );
+    }
+    res.json({ imported: await options.operations.importFramework(tenantId, framework) });
   });
   router.post('/import', async (req, res) => {
     const { tenantId, statements, version } = req.body as {

@@ -1,5 +1,6 @@
 import { flagToEnv, loadConfig } from '../config/index.js';
 import { openStores } from '../storage/open.js';
+import { COMPETENCIES_USAGE, competencies } from './competencies.js';
 import { IMPORT_USAGE, importCommand } from './import.js';
 import { KEYS_USAGE, keys } from './keys.js';
 import { type CliIo, parseFlags, processIo, reportError, usageError } from './output.js';
@@ -15,6 +16,7 @@ Commands:
   keys         Create, list and revoke API keys (Basic auth for xAPI clients)
   import       Load NDJSON statements into the LRS, with progress and a summary
   platform     Register LTI 1.3 platforms (LMSs) by hand; list, remove, rotate keys
+  competencies Import a competency framework (1EdTech CASE JSON, or CSV)
   reproject    Rebuild the analytics from the stored statements while the server keeps answering
   help         Show this help
 
@@ -31,6 +33,7 @@ Options of serve and migrate (each overrides its environment variable):
 ${KEYS_USAGE}
 ${IMPORT_USAGE}
 ${PLATFORM_USAGE}
+${COMPETENCIES_USAGE}
 ${REPROJECT_USAGE}
 
 Admin commands work while \`kairos serve\` runs on the same data directory or databases.
@@ -69,6 +72,8 @@ export async function main(argv: string[], io: CliIo = processIo, env = process.
         return await importCommand(loadConfig(env), rest, io);
       case 'platform':
         return await platform(loadConfig(env), rest, io);
+      case 'competencies':
+        return await competencies(loadConfig(env), rest, io);
       case 'reproject':
         return await reprojectCommand(loadConfig(env), rest, io);
       case undefined:
