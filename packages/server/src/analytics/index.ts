@@ -46,6 +46,8 @@ export function createAnalyticsFeature(options: AnalyticsFeatureOptions = {}) {
       horizon: () => consistency?.consistentThrough() ?? new Date(Date.now() - 1000),
       // with Redis, other processes' writes pass the horizon after the consistency margin
       settleMs: stores.cache.backend === 'redis' ? 1000 : 0,
+      // embedded PGlite runs each query on the event loop: short batches keep requests answered meanwhile
+      batchSize: stores.analytics.backend === 'pglite' ? 250 : 2000,
       logger,
       onChange,
       ...options.projector,

@@ -319,6 +319,8 @@ export class Projector {
       if (r.read === 0) break;
       total += r.read;
       gen = r.gen;
+      // let requests in between batches (embedded PGlite shares the event loop)
+      await new Promise((res) => setImmediate(res));
     }
     if (scheduleRefresh) this.scheduleRefresh(gen);
     return total;
