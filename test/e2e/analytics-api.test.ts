@@ -7,41 +7,13 @@ import {
   answered,
   COMPETENCY,
   COURSE,
+  HAND_COURSE,
   learner,
   learnerKey,
   type Step,
   statement,
 } from '../support/learning.js';
 import { type AppOnStores, startAppOn } from '../support/stores-app.js';
-
-const objectives = [COMPETENCY];
-/** The hand-computed course of analytics/projection/projection.test.ts. */
-const steps: Step[] = [
-  { who: 'ann', activity: act(1), at: 0, success: true, seconds: 20, attempt: 1, objectives },
-  { who: 'ann', activity: act(2), at: 2, success: true, seconds: 30, attempt: 1, objectives },
-  { who: 'ann', activity: act(3), at: 4, success: true, seconds: 40, attempt: 1, level: 'maitrise' },
-  ...[1, 3, 5].map((at, i) => ({
-    who: 'bob',
-    activity: act(1),
-    at,
-    success: false,
-    seconds: 5,
-    attempt: i + 1,
-    objectives,
-  })),
-  { who: 'cat', activity: act(1), at: 1, success: false, seconds: 10, attempt: 1, objectives },
-  { who: 'cat', activity: act(1), at: 2, success: true, seconds: 10, attempt: 2, objectives },
-  { who: 'dan', activity: act(1), at: 1, success: true, seconds: 20, attempt: 1, objectives },
-  ...[2, 3, 4, 6, 8].map((at, i) => ({
-    who: 'eve',
-    activity: act(1),
-    at,
-    success: false,
-    seconds: 30,
-    attempt: i + 1,
-    objectives,
-  })),
-];
 
 const C = encodeURIComponent(COURSE);
 const AS_OF = '2026-03-10T09:00:00.000Z';
@@ -106,7 +78,7 @@ for (const [layout, open] of analyticsLayouts.slice(0, 2)) {
       };
       key = await basic(['all']);
       readOnly = await basic(['analytics/read']);
-      expect((await post(steps.map(answered))).status).toBe(200);
+      expect((await post(HAND_COURSE.map(answered))).status).toBe(200);
     });
     afterAll(async () => {
       await app?.close();

@@ -187,3 +187,40 @@ export function shuffled<T>(items: readonly T[], seed: number): T[] {
   }
   return out;
 }
+
+/**
+ * The hand-computed course of the analytics tests (docs/analytics.md works the same example):
+ * - ann: q1 right, q2 right, q3 right (q3 is a `maitrise` activity)
+ * - bob: q1 wrong ×3 → struggling on q1
+ * - cat: q1 wrong, then right
+ * - dan: q1 right
+ * - eve: q1 wrong ×5 → stuck on q1
+ * q1 and q2 are aligned to one competency through the statements' objectives.
+ */
+const objectives = [COMPETENCY];
+export const HAND_COURSE: Step[] = [
+  { who: 'ann', activity: act(1), at: 0, success: true, seconds: 20, attempt: 1, objectives },
+  { who: 'ann', activity: act(2), at: 2, success: true, seconds: 30, attempt: 1, objectives },
+  { who: 'ann', activity: act(3), at: 4, success: true, seconds: 40, attempt: 1, level: 'maitrise' },
+  ...[1, 3, 5].map((at, i) => ({
+    who: 'bob',
+    activity: act(1),
+    at,
+    success: false,
+    seconds: 5,
+    attempt: i + 1,
+    objectives,
+  })),
+  { who: 'cat', activity: act(1), at: 1, success: false, seconds: 10, attempt: 1, objectives },
+  { who: 'cat', activity: act(1), at: 2, success: true, seconds: 10, attempt: 2, objectives },
+  { who: 'dan', activity: act(1), at: 1, success: true, seconds: 20, attempt: 1, objectives },
+  ...[2, 3, 4, 6, 8].map((at, i) => ({
+    who: 'eve',
+    activity: act(1),
+    at,
+    success: false,
+    seconds: 30,
+    attempt: i + 1,
+    objectives,
+  })),
+];

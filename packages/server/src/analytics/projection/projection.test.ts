@@ -5,6 +5,7 @@ import {
   answered,
   COMPETENCY,
   COURSE,
+  HAND_COURSE,
   learnerKey,
   type Step,
   shuffled,
@@ -19,43 +20,6 @@ import { BKT_DEFAULTS } from '../mastery/bkt.js';
 import { applyBatch } from './batch.js';
 import { extract } from './extract.js';
 import { Projector } from './projector.js';
-
-/**
- * The hand-computed course (docs/analytics.md works the same example):
- * - ann: q1 right, q2 right, q3 right (q3 is a `maitrise` activity)
- * - bob: q1 wrong ×3 → struggling on q1
- * - cat: q1 wrong, then right
- * - dan: q1 right
- * - eve: q1 wrong ×5 → stuck on q1
- * q1 and q2 are aligned to one competency through the statements' objectives.
- */
-const objectives = [COMPETENCY];
-const steps: Step[] = [
-  { who: 'ann', activity: act(1), at: 0, success: true, seconds: 20, attempt: 1, objectives },
-  { who: 'ann', activity: act(2), at: 2, success: true, seconds: 30, attempt: 1, objectives },
-  { who: 'ann', activity: act(3), at: 4, success: true, seconds: 40, attempt: 1, level: 'maitrise' },
-  ...[1, 3, 5].map((at, i) => ({
-    who: 'bob',
-    activity: act(1),
-    at,
-    success: false,
-    seconds: 5,
-    attempt: i + 1,
-    objectives,
-  })),
-  { who: 'cat', activity: act(1), at: 1, success: false, seconds: 10, attempt: 1, objectives },
-  { who: 'cat', activity: act(1), at: 2, success: true, seconds: 10, attempt: 2, objectives },
-  { who: 'dan', activity: act(1), at: 1, success: true, seconds: 20, attempt: 1, objectives },
-  ...[2, 3, 4, 6, 8].map((at, i) => ({
-    who: 'eve',
-    activity: act(1),
-    at,
-    success: false,
-    seconds: 30,
-    attempt: i + 1,
-    objectives,
-  })),
-];
 
 for (const [layout, open] of analyticsLayouts) {
   describe(`projection on ${layout}`, () => {
@@ -83,7 +47,7 @@ for (const [layout, open] of analyticsLayouts) {
 
     it('projects the hand-computed course', async () => {
       const t = tenant();
-      const sent = steps.map(answered);
+      const sent = HAND_COURSE.map(answered);
       await store(stores, t, sent);
       expect(await projector.settle(t)).toBe(sent.length);
       const gen = (await projector.activeGeneration(t)).gen;
@@ -139,7 +103,7 @@ for (const [layout, open] of analyticsLayouts) {
     });
 
     it('gives the same figures whatever the delivery order (late statements with earlier timestamps)', async () => {
-      const sent = steps.map(answered);
+      const sent = HAND_COURSE.map(answered);
       const inOrder = tenant();
       await store(stores, inOrder, sent);
       await projector.settle(inOrder);
@@ -152,7 +116,7 @@ for (const [layout, open] of analyticsLayouts) {
     });
 
     it('takes a voided statement out of every aggregate, voided before or after projection', async () => {
-      const sent = steps.map(answered);
+      const sent = HAND_COURSE.map(answered);
       const target = sent.find((s) => (s.actor as { account: { name: string } }).account.name === 'bob')!;
       const voiding = () =>
         statement('voided', { who: 'teacher', activity: act(1), at: 30 }) as unknown as Record<
@@ -189,7 +153,7 @@ for (const [layout, open] of analyticsLayouts) {
 
     it('reprojects into a new generation with the same figures, answering from the old one until the swap', async () => {
       const t = tenant();
-      await store(stores, t, steps.map(answered));
+      await store(stores, t, HAND_COURSE.map(answered));
       await projector.settle(t);
       const before = await dumpProjection(stores, t);
       const old = await projector.activeGeneration(t);
@@ -201,8 +165,8 @@ for (const [layout, open] of analyticsLayouts) {
         tenantId: t,
         gen: old.gen + 1,
         phase: 'done',
-        projected: steps.length,
-        total: steps.length,
+        projected: HAND_COURSE.length,
+        total: HAND_COURSE.length,
       });
       expect(phases[0]).toBe('projecting');
       expect(phases.at(-1)).toBe('done');
@@ -222,7 +186,7 @@ for (const [layout, open] of analyticsLayouts) {
 
     it('changes nothing when a batch is projected twice', async () => {
       const t = tenant();
-      await store(stores, t, steps.map(answered));
+      await store(stores, t, HAND_COURSE.map(answered));
       await projector.settle(t);
       const once = await dumpProjection(stores, t);
       // replay every statement through a batch, as after a crash between the rows and the checkpoint
