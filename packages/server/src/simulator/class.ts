@@ -180,7 +180,11 @@ function* learnerStatements(
       yield stmt(t, {
         verb: VERB('experienced'),
         object: { id: a.id },
-        context: { registration, extensions: { [X.navigationFrom]: previous, [X.navigationTo]: a.id } },
+        context: {
+          registration,
+          contextActivities: { parent: [{ id: seq.id }], grouping: [course_], category: [{ id: KAIROS_PROFILE_IRI }] },
+          extensions: { [X.navigationFrom]: previous, [X.navigationTo]: a.id },
+        },
       });
     }
     previous = a.id;
