@@ -17,21 +17,35 @@
  * Only Node built-ins on the client side (`node:http` with keep-alive agents); `pg` and `mongoose` (server
  * dependencies) only to create and drop the scratch databases.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-
-const HERE = dirname(fileURLToPath(import.meta.url));
-const SERVER_DIR = resolve(HERE, '..');
-const ROOT = resolve(SERVER_DIR, '../..');
-const BIN = join(SERVER_DIR, 'bin/kairos.js');
-const HOST = '127.0.0.1';
+import { join } from 'node:path';
+import {
+  benchArgs,
+  Client,
+  createKey,
+  databaseCpuSince,
+  databaseCpuTicks,
+  fmtMs,
+  fmtN,
+  type LatencyStats,
+  latencyStats,
+  letters,
+  machineTicks,
+  processCpuSeconds,
+  procStatusKb,
+  type Reply,
+  ROOT,
+  type Running,
+  round,
+  scratchPostgres,
+  serverEnv,
+  serviceUrl,
+  startKairos,
+  stopKairos,
+  withDatabase,
+} from './support.js';
 
 type Store = 'pglite' | 'postgres' | 'mongodb';
 const ALL_STORES: Store[] = ['pglite', 'postgres', 'mongodb'];
@@ -56,24 +70,7 @@ const optionSpec = {
   help: { type: 'boolean', default: false },
 } as const;
 
-// From the repo root, `npm run bench:ingest -- --small` goes through a second `npm run -w …`, which takes
-// `--small` / `--stores=x` as npm config and hands them over as npm_config_* variables: accept those too.
-const argv = process.argv.slice(2);
-for (const [name, spec] of Object.entries(optionSpec)) {
-  const fromNpm = process.env[`npm_config_${name.replace(/-/g, '_')}`];
-  if (fromNpm === undefined || argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`))) continue;
-  if (spec.type === 'boolean') {
-    if (fromNpm === 'true') argv.push(`--${name}`);
-  } else if (fromNpm !== 'true' && fromNpm !== '') argv.push(`--${name}=${fromNpm}`);
-}
-const parsedArgs = parseArgs({ args: argv, options: optionSpec, allowPositionals: true });
-if (parsedArgs.positionals.length > 0) {
-  console.error(
-    `bench: unexpected argument "${parsedArgs.positionals[0]}". From the repo root write option values with "=" (npm run bench:ingest -- --small --stores=pglite,postgres) or add a second "--" (npm run bench:ingest -- -- --stores pglite).`,
-  );
-  process.exit(2);
-}
-const opts = parsedArgs.values;
+const { argv, values: opts } = benchArgs(optionSpec, 'bench:ingest');
 
 if (opts.help) {
   console.log(`npm run bench:ingest -- [options]
@@ -244,65 +241,6 @@ function makeStatement(): Record<string, unknown> {
 
 const batchBody = (n: number) => JSON.stringify(Array.from({ length: n }, makeStatement));
 
-// ---------------------------------------------------------------------------------------------- HTTP client
-
-interface Reply {
-  status: number;
-  body: string;
-  ms: number;
-}
-
-class Client {
-  readonly agent: http.Agent;
-  constructor(
-    readonly port: number,
-    readonly auth: string,
-    maxSockets: number,
-  ) {
-    this.agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
-  }
-
-  request(method: string, path: string, body?: string, startedAt = performance.now()): Promise<Reply> {
-    return new Promise((resolvePromise, reject) => {
-      const headers: Record<string, string | number> = {
-        'X-Experience-API-Version': '2.0.0',
-        Authorization: this.auth,
-      };
-      if (body !== undefined) {
-        headers['Content-Type'] = 'application/json';
-        headers['Content-Length'] = Buffer.byteLength(body);
-      }
-      const req = http.request(
-        { host: HOST, port: this.port, method, path, headers, agent: this.agent },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () =>
-            resolvePromise({
-              status: res.statusCode ?? 0,
-              body: Buffer.concat(chunks).toString('utf8'),
-              ms: performance.now() - startedAt,
-            }),
-          );
-          res.on('error', reject);
-        },
-      );
-      // Counted from the call, not from when the agent hands out a socket (queued requests time out too).
-      const timer = setTimeout(
-        () => req.destroy(new Error(`client-side timeout: no answer within ${requestTimeoutMs / 1000} s`)),
-        requestTimeoutMs,
-      );
-      req.on('close', () => clearTimeout(timer));
-      req.on('error', reject);
-      req.end(body);
-    });
-  }
-
-  close(): void {
-    this.agent.destroy();
-  }
-}
-
 // ---------------------------------------------------------------------------------------------- measuring
 
 interface PhaseResult {
@@ -311,7 +249,7 @@ interface PhaseResult {
   seconds: number;
   statementsPerSecond: number;
   requestsPerSecond: number;
-  latencyMs: { p50: number; p95: number; p99: number; max: number; mean: number };
+  latencyMs: LatencyStats;
   errors: number;
   errorSample?: string;
   /** CPU seconds per wall second (1 = one core busy). */
@@ -321,70 +259,6 @@ interface PhaseResult {
   databaseCores: number;
   machineBusyPct: number;
   extra?: Record<string, unknown>;
-}
-
-const pct = (sorted: number[], p: number) =>
-  sorted.length === 0
-    ? Number.NaN
-    : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
-
-function latencyStats(samples: number[]): PhaseResult['latencyMs'] {
-  const s = [...samples].sort((a, b) => a - b);
-  const mean = s.reduce((a, b) => a + b, 0) / (s.length || 1);
-  return {
-    p50: round(pct(s, 50), 2),
-    p95: round(pct(s, 95), 2),
-    p99: round(pct(s, 99), 2),
-    max: round(s[s.length - 1] ?? Number.NaN, 2),
-    mean: round(mean, 2),
-  };
-}
-
-const CLK_TCK = 100;
-function processCpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime + stime
-  } catch {
-    return Number.NaN;
-  }
-}
-/** CPU seconds of the database processes on this machine (PostgreSQL backends, FerretDB), all users. */
-function databaseCpuTicks(): Map<string, number> {
-  const ticks = new Map<string, number>();
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      if (comm !== 'postgres' && !comm.startsWith('ferretdb') && comm !== 'mongod') continue;
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks.set(pid, Number(f[11]) + Number(f[12]));
-    } catch {}
-  }
-  return ticks;
-}
-/** CPU seconds the database processes alive now used since `before` (backends that exited meanwhile are missed). */
-function databaseCpuSince(before: Map<string, number>): number {
-  let ticks = 0;
-  for (const [pid, t] of databaseCpuTicks()) ticks += t - (before.get(pid) ?? 0);
-  return ticks / CLK_TCK;
-}
-function machineTicks(): { busy: number; total: number } {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  const total = line.reduce((a, b) => a + b, 0);
-  const idle = (line[3] ?? 0) + (line[4] ?? 0);
-  return { busy: total - idle, total };
-}
-function procStatusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
-  try {
-    const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'));
-    return m ? Number(m[1]) : Number.NaN;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 class Recorder {
@@ -524,41 +398,6 @@ async function openLoop(
 
 // ---------------------------------------------------------------------------------------------- servers
 
-function freePort(): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, HOST, () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolvePromise(port));
-    });
-  });
-}
-
-/** URLs of the test services: the environment first, then .tmp/services.env, then the local defaults. */
-function serviceUrl(name: 'DATABASE_URL' | 'MONGODB_URL'): string {
-  if (process.env[name]) return process.env[name]!;
-  try {
-    const line = readFileSync(join(ROOT, '.tmp/services.env'), 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith(`${name}=`));
-    if (line) return line.slice(name.length + 1).trim();
-  } catch {}
-  return name === 'DATABASE_URL'
-    ? 'postgres://postgres@127.0.0.1:5432/postgres'
-    : 'mongodb://127.0.0.1:27017/';
-}
-
-function withDatabase(url: string, db: string): string {
-  const u = new URL(url);
-  u.pathname = `/${db}`;
-  return u.toString();
-}
-
-const letters = (n: number) =>
-  Array.from({ length: n }, () => String.fromCharCode(97 + Math.floor(Math.random() * 26))).join('');
-
 interface Scratch {
   env: Record<string, string>;
   describe: string;
@@ -573,21 +412,12 @@ async function scratchStore(store: Store): Promise<Scratch> {
     return { env: base, describe: `embedded PGlite in ${dataDir}`, cleanup: async () => removeDir() };
   }
   if (store === 'postgres') {
-    const { default: pg } = await import('pg');
-    const admin = serviceUrl('DATABASE_URL');
-    const name = `kairos_bench_${letters(8)}`;
-    const c = new pg.Client({ connectionString: admin });
-    await c.connect();
-    await c.query(`CREATE DATABASE ${name}`);
-    await c.end();
+    const db = await scratchPostgres();
     return {
-      env: { ...base, DATABASE_URL: withDatabase(admin, name) },
-      describe: `PostgreSQL database ${name} (created for this run, dropped after)`,
+      env: { ...base, DATABASE_URL: db.url },
+      describe: `PostgreSQL database ${db.name} (created for this run, dropped after)`,
       async cleanup() {
-        const d = new pg.Client({ connectionString: admin });
-        await d.connect();
-        await d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await d.end();
+        await db.drop();
         removeDir();
       },
     };
@@ -608,75 +438,6 @@ async function scratchStore(store: Store): Promise<Scratch> {
       removeDir();
     },
   };
-}
-
-function serverEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of ['DATABASE_URL', 'MONGODB_URL', 'REDIS_URL', 'KAIROS_DATA_DIR', 'PORT', 'HOST'])
-    delete env[k];
-  return { ...env, LOG_LEVEL: 'warn', KAIROS_RATE_LIMIT: '0', ...extra };
-}
-
-interface Running {
-  child: ChildProcess;
-  port: number;
-  stderr: () => string;
-  profDir?: string;
-}
-
-async function startKairos(env: NodeJS.ProcessEnv, cpuProf: boolean): Promise<Running> {
-  const port = await freePort();
-  const profDir = cpuProf ? mkdtempSync(join(tmpdir(), 'kairos-bench-prof-')) : undefined;
-  const nodeArgs = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
-  const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve', '--port', String(port), '--host', HOST], {
-    env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let err = '';
-  child.stderr!.setEncoding('utf8');
-  await new Promise<void>((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server not ready after 90 s:\n${err}`)), 90_000);
-    child.stderr!.on('data', (d: string) => {
-      err += d;
-      if (err.length > 100_000) err = err.slice(-50_000);
-      if (err.includes('Kairos is ready on')) {
-        clearTimeout(timer);
-        resolvePromise();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code} before it was ready:\n${err}`));
-    });
-  });
-  return { child, port, stderr: () => err, profDir };
-}
-
-async function stopKairos(r: Running): Promise<void> {
-  if (r.child.exitCode !== null) return;
-  const exited = new Promise<void>((res) => r.child.once('exit', () => res()));
-  r.child.kill('SIGTERM');
-  const timer = setTimeout(() => r.child.kill('SIGKILL'), 20_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-function createKey(env: NodeJS.ProcessEnv): Promise<{ key: string; secret: string; tenantId: string }> {
-  return new Promise((resolvePromise, reject) => {
-    execFile(
-      process.execPath,
-      [BIN, 'keys', 'create', '--name', 'bench', '--scopes', 'all', '--json'],
-      { env, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        if (error) return reject(new Error(`kairos keys create failed: ${error.message}\n${stderr}`));
-        try {
-          resolvePromise(JSON.parse(stdout.trim().split('\n').pop()!));
-        } catch {
-          reject(new Error(`kairos keys create printed no JSON:\n${stdout}\n${stderr}`));
-        }
-      },
-    );
-  });
 }
 
 // ---------------------------------------------------------------------------------------------- profile
@@ -802,6 +563,7 @@ async function benchStore(store: Store): Promise<StoreResult> {
       running.port,
       `Basic ${Buffer.from(`${key.key}:${key.secret}`).toString('base64')}`,
       64,
+      requestTimeoutMs,
     );
     const c = client;
     const post = (n: number) => ({
@@ -958,9 +720,6 @@ async function benchStore(store: Store): Promise<StoreResult> {
 function log(store: string, message: string): void {
   console.error(`[bench ${store}] ${message}`);
 }
-
-const fmtN = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '—');
-const fmtMs = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '—');
 
 function printTable(r: StoreResult): void {
   console.log(`\n== ${r.store} (${r.mode}) — ${r.storage}`);
