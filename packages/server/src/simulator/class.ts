@@ -182,7 +182,11 @@ function* learnerStatements(
         object: { id: a.id },
         context: {
           registration,
-          contextActivities: { parent: [{ id: seq.id }], grouping: [course_], category: [{ id: KAIROS_PROFILE_IRI }] },
+          contextActivities: {
+            parent: [{ id: seq.id }],
+            grouping: [course_],
+            category: [{ id: KAIROS_PROFILE_IRI }],
+          },
           extensions: { [X.navigationFrom]: previous, [X.navigationTo]: a.id },
         },
       });

@@ -5,7 +5,7 @@ import { minUuidv7, uuidv7Time } from '../../util/uuid.js';
 import { BKT_DEFAULTS, type BktParams } from '../mastery/bkt.js';
 import { updateMastery } from '../mastery/update.js';
 import { applyBatch, type BatchEffects } from './batch.js';
-import { type CourseLookup, extract } from './extract.js';
+import { type CourseLookup, type Extracted, extract } from './extract.js';
 import { refreshOptions } from './refresh-options.js';
 
 /** Options of the {@link Projector}. */
@@ -58,6 +58,19 @@ export interface ProjectionLag {
 
 const LAG_CAP = 1_000_000;
 
+/** A batch read from the feed: after which checkpoint, the statements, and what each means. */
+interface ReadBatch {
+  after?: string;
+  records: StatementRecord[];
+  extracted: Extracted[];
+}
+
+/** A promise whose rejection is handled where it is awaited (a read-ahead may be left behind). */
+function quiet<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => {});
+  return p;
+}
+
 /** The course of statements that name none, from the roster (resource links and LTI contexts). */
 async function courseLookup(
   stores: Stores,
@@ -97,12 +110,16 @@ export class Projector {
   private unsubscribe: (() => Promise<void>)[] = [];
   /** Per tenant, the earliest key of a late write the live generation may have read past. */
   private readonly replays = new Map<string, string>();
-  private readonly lastRefresh = new Map<string, number>();
+  /** When each tenant's courses were last refreshed, and how long it took (the next waits longer after a slow one). */
+  private readonly lastRefresh = new Map<string, { at: number; tookMs: number }>();
   private readonly refreshTimers = new Map<string, NodeJS.Timeout>();
   /** Statements skipped since start, by reason (`/metrics`). */
   readonly skipped: Record<string, number> = {};
   /** Statements projected since start. */
   projected = 0;
+  private sinceAnalyze = 0;
+  private lastAnalyze = Date.now();
+  private analyzing?: Promise<void>;
 
   constructor(
     private readonly stores: Stores,
@@ -134,6 +151,7 @@ export class Projector {
   async stop(): Promise<void> {
     this.stopped = true;
     this.stopping = true;
+    await this.analyzing;
     clearTimeout(this.timer);
     for (const t of this.refreshTimers.values()) clearTimeout(t);
     for (const u of this.unsubscribe.splice(0)) await u();
@@ -190,21 +208,26 @@ export class Projector {
     return { ...BKT_DEFAULTS, ...(s.bkt ?? {}) } as BktParams;
   }
 
-  /**
-   * Projects one batch of a tenant's statements into `gen`. Returns how many statements it read, 0 when
-   * there is nothing new, or undefined when another process holds the tenant's lock (or moved `gen`).
-   */
-  async projectBatch(gen: Generation, bkt: BktParams, limit = this.options.batchSize ?? 2000) {
-    const { tenantId } = gen;
+  /** Reads the next batch of a tenant's settled statements after `gen`'s checkpoint, and what they mean. */
+  private async readBatch(gen: Generation, limit: number): Promise<ReadBatch> {
     const before = minUuidv7(this.options.horizon().getTime());
-    const records = await this.stores.record.statements.feed(tenantId, {
+    const records = await this.stores.record.statements.feed(gen.tenantId, {
       after: gen.position,
       before,
       limit,
     });
-    if (records.length === 0) return { read: 0, gen };
-    const lookup = await courseLookup(this.stores, tenantId, records);
-    const extracted = records.map((r) => extract(r, lookup));
+    if (records.length === 0) return { after: gen.position, records, extracted: [] };
+    const lookup = await courseLookup(this.stores, gen.tenantId, records);
+    return { after: gen.position, records, extracted: records.map((r) => extract(r, lookup)) };
+  }
+
+  /**
+   * Projects a batch read after `gen`'s checkpoint, in one transaction under the tenant's lock. Returns the
+   * generation moved past it, or undefined when another process holds the lock or moved the checkpoint.
+   */
+  private async commitBatch(gen: Generation, batch: ReadBatch, bkt: BktParams) {
+    const { tenantId } = gen;
+    const { records, extracted } = batch;
     const last = records[records.length - 1]!.key;
     this.options.logger.debug(
       { tenantId, gen: gen.gen, after: gen.position, statements: records.length },
@@ -212,7 +235,7 @@ export class Projector {
     );
     const outcome = await this.stores.analytics.projection.withLock(tenantId, async (tx) => {
       const current = await tx.generation(gen.gen);
-      if (!current || current.state === 'retired' || current.position !== gen.position) return undefined;
+      if (!current || current.state === 'retired' || current.position !== batch.after) return undefined;
       // a generation being rebuilt replays history: its events would be news to no one
       const effects = await applyBatch(tx, gen.gen, extracted, bkt, { events: gen.state === 'active' });
       await tx.savePosition(gen.gen, last, records.length);
@@ -223,17 +246,60 @@ export class Projector {
     for (const [reason, n] of Object.entries(effects.skipped))
       this.skipped[reason] = (this.skipped[reason] ?? 0) + n;
     this.projected += records.length;
-    this.options.onChange?.({
-      tenantId,
-      gen: gen.gen,
-      kind: 'batch',
-      courses: [...effects.courses],
-      effects,
-    });
+    this.sinceAnalyze += records.length;
+    if (gen.state === 'active') {
+      this.options.onChange?.({
+        tenantId,
+        gen: gen.gen,
+        kind: 'batch',
+        courses: [...effects.courses],
+        effects,
+      });
+    }
     return {
       read: records.length,
       gen: { ...gen, position: last, statements: gen.statements + records.length },
     };
+  }
+
+  /**
+   * Projects one batch of a tenant's statements into `gen`. Returns how many statements it read, 0 when
+   * there is nothing new, or undefined when another process holds the tenant's lock (or moved `gen`).
+   */
+  async projectBatch(gen: Generation, bkt: BktParams, limit = this.options.batchSize ?? 2000) {
+    const batch = await this.readBatch(gen, limit);
+    if (batch.records.length === 0) return { read: 0, gen };
+    return this.commitBatch(gen, batch, bkt);
+  }
+
+  /**
+   * Projects batches into `gen` until nothing settled is left, reading each batch while the one before it
+   * commits (the record store and the analytics store work side by side). Returns the generation reached
+   * and how many statements went in, or stops early when another process holds the tenant.
+   */
+  private async projectAll(
+    gen: Generation,
+    bkt: BktParams,
+    limit: number,
+    onBatch?: (gen: Generation) => void,
+  ): Promise<{ gen: Generation; read: number; blocked: boolean }> {
+    let read = 0;
+    let ahead = quiet(this.readBatch(gen, limit));
+    for (;;) {
+      if (this.stopping) return { gen, read, blocked: false };
+      const batch = await ahead;
+      if (batch.records.length === 0) return { gen, read, blocked: false };
+      ahead = quiet(
+        this.readBatch({ ...gen, position: batch.records[batch.records.length - 1]!.key }, limit),
+      );
+      const r = await this.commitBatch(gen, batch, bkt);
+      if (r === undefined) return { gen, read, blocked: true };
+      read += r.read;
+      gen = r.gen;
+      onBatch?.(gen);
+      // let requests in between batches (embedded PGlite shares the event loop)
+      await new Promise((res) => setImmediate(res));
+    }
   }
 
   /**
@@ -275,25 +341,23 @@ export class Projector {
     return read;
   }
 
-  /** Refreshes the course statistics of a generation's dirty courses. */
+  /** Refreshes the course statistics of a generation's dirty courses (waiting its turn for the tenant's lock). */
   async refresh(gen: Generation): Promise<string[]> {
     const { tenantId } = gen;
-    const projection = this.stores.analytics.projection;
     // options first, outside the transaction (embedded PGlite has one connection, which the lock holds)
-    const dirty = await projection.withLock(tenantId, (tx) => tx.dirtyCourses(gen.gen));
-    if (!dirty.ran || dirty.value.length === 0) return [];
+    const dirty = await this.locked(tenantId, (tx) => tx.dirtyCourses(gen.gen));
+    if (dirty.length === 0) return [];
     const options = await Promise.all(
-      dirty.value.map((course) => refreshOptions(this.stores.analytics.inputs, tenantId, course)),
+      dirty.map((course) => refreshOptions(this.stores.analytics.inputs, tenantId, course)),
     );
-    const outcome = await projection.withLock(tenantId, async (tx) => {
-      for (const [i, course] of dirty.value.entries()) await tx.refreshCourse(gen.gen, course, options[i]!);
-      return dirty.value;
+    const started = Date.now();
+    await this.locked(tenantId, async (tx) => {
+      for (const [i, course] of dirty.entries()) await tx.refreshCourse(gen.gen, course, options[i]!);
     });
-    const courses = outcome.ran ? outcome.value : [];
-    this.lastRefresh.set(tenantId, Date.now());
-    if (courses.length > 0 && gen.state === 'active')
-      this.options.onChange?.({ tenantId, gen: gen.gen, kind: 'refresh', courses });
-    return courses;
+    this.lastRefresh.set(tenantId, { at: Date.now(), tookMs: Date.now() - started });
+    if (gen.state === 'active')
+      this.options.onChange?.({ tenantId, gen: gen.gen, kind: 'refresh', courses: dirty });
+    return dirty;
   }
 
   /** Projects every settled statement of a tenant into its active generation, then refreshes its courses. */
@@ -306,22 +370,22 @@ export class Projector {
       this.replays.delete(tenantId);
       await this.replay(gen, late, bkt);
     }
-    for (;;) {
-      if (this.stopping) break;
-      const r = await this.projectBatch(gen, bkt);
-      if (r === undefined) {
-        // another process works on this tenant, or a reprojection swapped generations: look again later
-        const active = await this.activeGeneration(tenantId);
-        if (active.gen === gen.gen && active.position === gen.position) break;
-        gen = active;
-        continue;
-      }
-      if (r.read === 0) break;
+    for (let wait = 10; ; ) {
+      const r = await this.projectAll(gen, bkt, this.options.batchSize ?? 2000);
       total += r.read;
       gen = r.gen;
-      // let requests in between batches (embedded PGlite shares the event loop)
-      await new Promise((res) => setImmediate(res));
+      if (!r.blocked) break;
+      // another process works on this tenant, or a reprojection swapped generations
+      const active = await this.activeGeneration(tenantId);
+      if (active.gen === gen.gen && active.position === gen.position) {
+        // its lock is held: the live loop comes back at the next wake-up; a settle waits its turn
+        if (scheduleRefresh || this.stopping) break;
+        await new Promise((res) => setTimeout(res, wait));
+        wait = Math.min(200, wait * 2);
+      }
+      gen = active;
     }
+    this.analyzeWhenDue();
     if (scheduleRefresh) this.scheduleRefresh(gen);
     return total;
   }
@@ -333,10 +397,31 @@ export class Projector {
     return n;
   }
 
+  /**
+   * Keeps the planner's statistics current as the projection grows (every 50,000 statements, or 10 minutes
+   * after a change), in the background: the projection's queries are planned per course and degrade badly
+   * on stale statistics.
+   */
+  private analyzeWhenDue(): void {
+    const due =
+      this.sinceAnalyze >= 50_000 || (this.sinceAnalyze > 0 && Date.now() - this.lastAnalyze > 600_000);
+    if (!due || this.analyzing) return;
+    this.sinceAnalyze = 0;
+    this.lastAnalyze = Date.now();
+    this.analyzing = this.stores.analytics.projection
+      .analyze()
+      .catch((err) => this.options.logger.warn({ err }, 'ANALYZE of the projection failed'))
+      .finally(() => {
+        this.analyzing = undefined;
+      });
+  }
+
   /** Refreshes now, or as soon as the tenant's last refresh is old enough (bursts refresh once). */
   private scheduleRefresh(gen: Generation): void {
-    const every = this.options.refreshEveryMs ?? 500;
-    const wait = (this.lastRefresh.get(gen.tenantId) ?? 0) + every - Date.now();
+    // a refresh holds the tenant's lock: after a slow one, wait longer, so batches keep most of the time
+    const last = this.lastRefresh.get(gen.tenantId);
+    const every = Math.max(this.options.refreshEveryMs ?? 500, 3 * (last?.tookMs ?? 0));
+    const wait = (last?.at ?? 0) + every - Date.now();
     if (this.refreshTimers.has(gen.tenantId)) return;
     const run = () => {
       this.refreshTimers.delete(gen.tenantId);
@@ -418,19 +503,20 @@ export class Projector {
     });
     onProgress?.(progress('projecting'));
     for (let wait = 10; ; ) {
-      const r = await this.projectBatch(gen, bkt, this.options.batchSize ?? 5000);
-      if (r === undefined) {
-        // the live projection holds the tenant for a batch: let it finish
-        await new Promise((res) => setTimeout(res, wait));
-        wait = Math.min(200, wait * 2);
-        continue;
-      }
-      wait = 10;
-      if (r.read === 0) break;
+      const limit = this.options.batchSize ?? 5000;
+      const r = await this.projectAll(gen, bkt, limit, (g) => {
+        gen = g;
+        onProgress?.(progress('projecting'));
+      });
       gen = r.gen;
-      onProgress?.(progress('projecting'));
+      if (!r.blocked) break;
+      // the live projection holds the tenant for a batch: let it finish
+      await new Promise((res) => setTimeout(res, wait));
+      wait = Math.min(200, wait * 2);
     }
     onProgress?.(progress('refreshing'));
+    // the new generation's rows have no statistics yet: plan the refresh (and what follows) on real ones
+    await this.stores.analytics.projection.analyze();
     await this.refresh(gen);
     await this.locked(tenantId, (tx) => tx.activate(gen.gen));
     const done = progress('done');

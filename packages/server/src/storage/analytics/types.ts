@@ -221,6 +221,11 @@ export interface ProjectionRepository {
   purgeRetired(tenantId: string, limit: number): Promise<number>;
   /** Tenants with a projection. */
   tenants(): Promise<string[]>;
+  /**
+   * Refreshes the planner's statistics of the projection's tables. Their queries are planned per course, and
+   * a new course or a new generation has none until then (autovacuum may be off; embedded PGlite has none).
+   */
+  analyze(): Promise<void>;
 }
 
 /** A teacher's settings of a course (all optional: the definitions' defaults apply). */

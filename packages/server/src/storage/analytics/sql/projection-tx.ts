@@ -384,8 +384,11 @@ export class SqlProjectionTx implements ProjectionTx {
     if (assessed.length === 0) return Promise.resolve([]);
     return this.evidence(
       gen,
-      'facts f JOIN alignments al ON al.tenant_id = $1 AND al.activity = f.activity',
-      'f.tenant_id = $1 AND f.gen = $2 AND f.statement_id = ANY($3::uuid[])',
+      // driven by the statement ids: one primary-key probe each, whatever the planner knows of facts
+      `unnest($3::uuid[]) AS x(id)
+       JOIN facts f ON f.tenant_id = $1 AND f.gen = $2 AND f.statement_id = x.id
+       JOIN alignments al ON al.tenant_id = $1 AND al.activity = f.activity`,
+      'true',
       assessed,
     );
   }

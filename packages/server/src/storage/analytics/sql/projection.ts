@@ -110,4 +110,8 @@ export class SqlProjection implements ProjectionRepository {
     const res = await this.pool.query<{ tenant_id: string }>('SELECT DISTINCT tenant_id FROM projections');
     return res.rows.map((r) => r.tenant_id);
   }
+
+  async analyze(): Promise<void> {
+    await this.pool.query(`ANALYZE ${GENERATION_TABLES.join(', ')}`);
+  }
 }

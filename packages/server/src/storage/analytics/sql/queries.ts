@@ -86,8 +86,8 @@ export class SqlQueries implements AnalyticsQueries {
          JOIN enrollments e ON e.tenant_id = ctx.tenant_id AND e.context_id = ctx.context_id
          JOIN learners l ON l.tenant_id = e.tenant_id AND l.user_id = e.user_id
          WHERE ctx.tenant_id = $1 AND ctx.iri = $3 AND l.actor_key IS NOT NULL),
-       seen AS (SELECT * FROM learner_courses WHERE tenant_id = $1 AND gen = $2 AND course = $3),
-       spin AS (
+       seen AS MATERIALIZED (SELECT * FROM learner_courses WHERE tenant_id = $1 AND gen = $2 AND course = $3),
+       spin AS MATERIALIZED (
          SELECT learner, count(*)::int AS n FROM mastery
          WHERE tenant_id = $1 AND gen = $2 AND course = $3 AND evidence >= $4
            AND (level IS NULL OR level NOT IN ('acquis', 'expert'))

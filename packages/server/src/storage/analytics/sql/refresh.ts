@@ -115,7 +115,8 @@ export async function refreshCourse(
     );
     // rapid guesses: first answers far faster than the item's median (which the refresh just moved)
     await db.query(
-      `WITH r AS (
+      // MATERIALIZED: computed once for the course (a planner without statistics would redo it per learner)
+      `WITH r AS MATERIALIZED (
          SELECT la.learner, count(*) FILTER (
            WHERE s.first_answers >= $5 AND la.first_answer_ms < $4 * s.median_first_answer_ms)::int AS rapid
          FROM learner_activities la
