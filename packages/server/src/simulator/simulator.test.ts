@@ -2,6 +2,7 @@ import { validateStatement } from '@kairos/xapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyticsLayouts, store } from '../../../../test/support/learning.js';
 import { stuckPointsView } from '../analytics/api/views.js';
+import { analyseItem } from '../analytics/item-analysis/item-analysis.js';
 import { Projector } from '../analytics/projection/projector.js';
 import { createLogger } from '../logger.js';
 import type { Stores } from '../storage/types.js';
@@ -79,5 +80,18 @@ describe('a simulated class, projected', () => {
       expect(learners.find((l) => l.learner === key)?.wheelSpinning).toBeGreaterThan(0);
     const flaggedSpinners = learners.filter((l) => l.wheelSpinning > 0).map((l) => l.learner);
     expect(flaggedSpinners).toEqual(expect.arrayContaining(spinners));
+    // the course refresh's item analysis (SQL) equals the reference definition (analyseItem) on every item
+    const activities = (await stores.analytics.queries.activities('sim', gen, sim.course.iri)).filter(
+      (a) => a.facility !== undefined,
+    );
+    expect(activities.length).toBeGreaterThan(10);
+    for (const a of activities) {
+      const attempts = await stores.analytics.queries.firstAttempts('sim', gen, sim.course.iri, a.sequence);
+      const ref = analyseItem(a.activity, attempts);
+      expect(a.facility).toBeCloseTo(ref.facility!, 10);
+      if (ref.discrimination === null) expect(a.discrimination).toBeUndefined();
+      else expect(a.discrimination).toBeCloseTo(ref.discrimination, 10);
+      expect(a.scores).toEqual(ref.scores);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { AnalyticsStore, CourseSettings, LearnerCourseRow, Population } from '../../storage/types.js';
 import { FLAG_RULES, learnerFlags } from '../flags/learner-flags.js';
-import { analyseItem } from '../item-analysis/item-analysis.js';
+import { analyseItem, answerDistribution } from '../item-analysis/item-analysis.js';
 import type { Level } from '../mastery/bkt.js';
 import { STUCK_DEFAULTS, type StuckThresholds, scoreActivity } from '../stuck-points/score.js';
 import type { CourseRef } from './access.js';
@@ -365,12 +365,28 @@ export async function itemView(
   const q = s.analytics.queries;
   const a = (await q.activities(s.tenantId, s.gen, s.course.iri)).find((x) => x.activity === activity);
   if (!a) return undefined;
-  const attempts = await q.firstAttempts(s.tenantId, s.gen, s.course.iri, a.sequence);
-  const keep = restricted(s.pop) ? new Set((await learnersOf(s)).map((l) => l.learner)) : undefined;
-  const r = analyseItem(activity, keep ? attempts.filter((x) => keep.has(x.learner)) : attempts, {
-    interactionType: a.interactionType,
-    correct: a.correctResponses,
-  });
+  const definition = { interactionType: a.interactionType, correct: a.correctResponses };
+  // the whole class: the course refresh keeps the item's figures; a group or a period: computed from its learners
+  const r = restricted(s.pop)
+    ? await (async () => {
+        const keep = new Set((await learnersOf(s)).map((l) => l.learner));
+        const attempts = await q.firstAttempts(s.tenantId, s.gen, s.course.iri, a.sequence);
+        return analyseItem(
+          activity,
+          attempts.filter((x) => keep.has(x.learner)),
+          definition,
+        );
+      })()
+    : {
+        n: (a.scores ?? []).reduce((n, c) => n + c, 0),
+        facility: a.facility ?? null,
+        discrimination: a.discrimination ?? null,
+        scores: a.scores ?? Array.from({ length: 10 }, () => 0),
+        answers: answerDistribution(
+          await q.firstResponses(s.tenantId, s.gen, s.course.iri, activity),
+          definition,
+        ),
+      };
   const labels = new Map((a.choices ?? []).map((c) => [c.id, c.description]));
   return {
     course: s.course.iri,

@@ -71,23 +71,10 @@ export function analyseItem(
   const ys = mine.map((a) => others.get(a.learner) ?? 0);
   const scores = Array.from({ length: 10 }, () => 0);
   for (const c of xs) scores[Math.min(9, Math.floor(c * 10))]! += 1;
-  const counts = new Map<string, number>();
-  for (const a of mine) {
-    if (a.response === undefined) continue;
-    for (const part of new Set(responseParts(a.response, definition.interactionType))) {
-      counts.set(part, (counts.get(part) ?? 0) + 1);
-    }
-  }
-  const correctParts = new Set(
-    (definition.correct ?? []).flatMap((c) => responseParts(c, definition.interactionType)),
+  const answers = answerDistribution(
+    mine.flatMap((a) => (a.response === undefined ? [] : [a.response])),
+    definition,
   );
-  const answers = [...counts]
-    .map(([response, count]) => ({
-      response,
-      count,
-      ...(definition.correct ? { correct: correctParts.has(response) } : {}),
-    }))
-    .sort((a, b) => b.count - a.count || a.response.localeCompare(b.response));
   return {
     item,
     n: mine.length,
@@ -96,4 +83,29 @@ export function analyseItem(
     scores,
     answers,
   };
+}
+
+/**
+ * How learners answered: each choice (or whole response) with the number of learners who gave it, most
+ * frequent first, with the correct ones marked when the definition says which.
+ */
+export function answerDistribution(
+  responses: readonly string[],
+  definition: { interactionType?: string; correct?: string[] } = {},
+): ItemAnalysis['answers'] {
+  const counts = new Map<string, number>();
+  for (const r of responses) {
+    for (const part of new Set(responseParts(r, definition.interactionType)))
+      counts.set(part, (counts.get(part) ?? 0) + 1);
+  }
+  const correctParts = new Set(
+    (definition.correct ?? []).flatMap((c) => responseParts(c, definition.interactionType)),
+  );
+  return [...counts]
+    .map(([response, count]) => ({
+      response,
+      count,
+      ...(definition.correct ? { correct: correctParts.has(response) } : {}),
+    }))
+    .sort((a, b) => b.count - a.count || a.response.localeCompare(b.response));
 }

@@ -395,6 +395,10 @@ export interface ActivityRow {
   firstAnswers: number;
   repeatedLearners: string[];
   slowLearners: string[];
+  /** Item analysis over first attempts (the last refresh): mean credit, corrected item-rest correlation, histogram in tenths. */
+  facility?: number;
+  discrimination?: number;
+  scores?: number[];
 }
 
 /** A learner's mastery of one competency (the model's estimate). */
@@ -513,6 +517,8 @@ export interface AnalyticsQueries {
   ): Promise<{ learner: string; item: string; credit: number; response?: string }[]>;
   /** Each learner's latest fact in a course, and latest fact with a score (one index probe per learner). */
   latest(tenantId: string, gen: number, course: string): Promise<Map<string, { last: Fact; scored?: Fact }>>;
+  /** Every learner's first response to an activity. */
+  firstResponses(tenantId: string, gen: number, course: string, activity: string): Promise<string[]>;
   /** Long-text answers of a course, newest first. */
   productions(
     tenantId: string,

@@ -398,4 +398,14 @@ export const analyticsMigrations: Migration[] = [
       CREATE INDEX learners_actor ON learners (tenant_id, actor_key);
     `,
   },
+  {
+    version: 4,
+    name: 'item analysis kept by the course refresh',
+    // facility, corrected item-rest correlation and the first-attempt credit histogram, per activity
+    sql: `
+      ALTER TABLE activity_stats ADD COLUMN facility double precision;
+      ALTER TABLE activity_stats ADD COLUMN discrimination double precision;
+      ALTER TABLE activity_stats ADD COLUMN scores integer[];
+    `,
+  },
 ];

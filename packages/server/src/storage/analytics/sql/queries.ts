@@ -157,12 +157,16 @@ export class SqlQueries implements AnalyticsQueries {
       first_answers: number | null;
       repeated_learners: string[] | null;
       slow_learners: string[] | null;
+      facility: number | null;
+      discrimination: number | null;
+      scores: number[] | null;
     }>(
       `SELECT a.activity, a.sequence, COALESCE(seq.sequence_title, link.title) AS sequence_title, seq.sequence_position,
          COALESCE(cs.title, a.title) AS title,
          a.type, a.interaction_type, COALESCE(cs.level, a.level) AS level, a.choices, a.correct_responses,
          s.position, s.declared, s.n, s.assessed, s.first_success, s.repeated, s.slow, s.median_active_ms,
-         s.reference_ms, s.reference, s.median_first_answer_ms, s.first_answers, s.repeated_learners, s.slow_learners
+         s.reference_ms, s.reference, s.median_first_answer_ms, s.first_answers, s.repeated_learners, s.slow_learners,
+         s.facility, s.discrimination, s.scores
        FROM activities a
        LEFT JOIN activity_stats s ON s.tenant_id = a.tenant_id AND s.gen = a.gen AND s.course = a.course
          AND s.activity = a.activity
@@ -202,6 +206,9 @@ export class SqlQueries implements AnalyticsQueries {
       firstAnswers: r.first_answers ?? 0,
       repeatedLearners: r.repeated_learners ?? [],
       slowLearners: r.slow_learners ?? [],
+      facility: opt(r.facility),
+      discrimination: opt(r.discrimination),
+      scores: opt(r.scores),
     }));
   }
 
@@ -419,6 +426,15 @@ export class SqlQueries implements AnalyticsQueries {
         ? undefined
         : factOf(Object.fromEntries(cols.map((c) => [c, row[`${alias}_${c}`]])) as unknown as FactRow);
     return new Map(res.rows.map((r) => [String(r.learner), { last: part(r, 'l')!, scored: part(r, 's') }]));
+  }
+
+  async firstResponses(tenantId: string, gen: number, course: string, activity: string): Promise<string[]> {
+    const res = await this.pool.query<{ r: string }>(
+      `SELECT first_response AS r FROM learner_activities
+       WHERE tenant_id = $1 AND gen = $2 AND course = $3 AND activity = $4 AND first_response IS NOT NULL`,
+      [tenantId, gen, course, activity],
+    );
+    return res.rows.map((x) => x.r);
   }
 
   async productions(

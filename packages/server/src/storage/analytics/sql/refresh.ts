@@ -92,6 +92,34 @@ export async function refreshCourse(
         asJson(Object.entries(o.expectedMs).map(([activity, ms]) => ({ activity, ms }))),
       ],
     );
+    // item analysis: facility, corrected item-rest correlation, the first-attempt credit histogram
+    await db.query(
+      `WITH acts AS (
+         SELECT activity, sequence FROM activities
+         WHERE tenant_id = $1 AND gen = $2 AND course = $3 AND sequence = ANY($4::text[])),
+       fa AS MATERIALIZED (
+         SELECT la.learner, la.activity, acts.sequence, la.first_credit FROM learner_activities la JOIN acts USING (activity)
+         WHERE la.tenant_id = $1 AND la.gen = $2 AND la.course = $3 AND la.first_credit IS NOT NULL),
+       tot AS MATERIALIZED (SELECT sequence, learner, sum(first_credit) AS total FROM fa GROUP BY 1, 2),
+       items AS (
+         SELECT fa.activity, avg(fa.first_credit) AS facility,
+           CASE WHEN count(*) >= 3 THEN corr(fa.first_credit, tot.total - fa.first_credit) END AS discrimination,
+           ARRAY[count(*) FILTER (WHERE least(9, floor(fa.first_credit * 10)) = 0)::int,
+             count(*) FILTER (WHERE least(9, floor(fa.first_credit * 10)) = 1)::int,
+             count(*) FILTER (WHERE least(9, floor(fa.first_credit * 10)) = 2)::int,
+             count(*) FILTER (WHERE least(9, floor(fa.first_credit * 10)) = 3)::int,
+             count(*) FILTER (WHERE least(9, floor(fa.first_credit * 10)) = 4)::int,
+             count(*) FILTER (WHERE least(9, floor(fa.first_credit * 10)) = 5)::int,
+             count(*) FILTER (WHERE least(9, floor(fa.first_credit * 10)) = 6)::int,
+             count(*) FILTER (WHERE least(9, floor(fa.first_credit * 10)) = 7)::int,
+             count(*) FILTER (WHERE least(9, floor(fa.first_credit * 10)) = 8)::int,
+             count(*) FILTER (WHERE least(9, floor(fa.first_credit * 10)) = 9)::int] AS scores
+         FROM fa JOIN tot USING (sequence, learner) GROUP BY fa.activity)
+       UPDATE activity_stats s SET facility = i.facility, discrimination = i.discrimination, scores = i.scores
+       FROM acts a LEFT JOIN items i ON i.activity = a.activity
+       WHERE s.tenant_id = $1 AND s.gen = $2 AND s.course = $3 AND s.activity = a.activity`,
+      args,
+    );
     // every learner's furthest step in each dirty sequence
     await db.query(
       `WITH furthest AS (
