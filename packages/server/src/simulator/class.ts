@@ -4,6 +4,7 @@
  * in timestamp order, streamed (memory grows with the class, not with the history), and the same seed
  * always gives the same statements.
  */
+import { createHash } from 'node:crypto';
 import type { Statement } from '@kairos/xapi';
 import { KAIROS_PROFILE_IRI, Extensions as X } from '@kairos/xapi';
 import { buildCourse, type CourseShape, type SimActivity, type SimCourse } from './course.js';
@@ -106,6 +107,15 @@ function learnerOf(i: number, n: number, homePage: string, rnd: Random): SimLear
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
+/**
+ * Statement ids from the seed, the learner and a counter: unique and the same every run. (Ids drawn from
+ * the learners' random streams collided: the generator's 32-bit state makes streams of nearby seeds overlap.)
+ */
+const statementId = (seed: number) => (learner: string, n: number) => {
+  const h = createHash('sha256').update(`${seed}:${learner}:${n}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${'89ab'[Number.parseInt(h[16]!, 16) % 4]}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+};
+
 interface Timed {
   at: number;
   statement: Statement;
@@ -115,7 +125,10 @@ interface Timed {
 function* learnerStatements(
   l: SimLearner,
   course: SimCourse,
-  o: Required<Pick<ClassOptions, 'days' | 'heartbeats' | 'navigation'>> & { start: number },
+  o: Required<Pick<ClassOptions, 'days' | 'heartbeats' | 'navigation'>> & {
+    start: number;
+    id: (learner: string, n: number) => string;
+  },
   rnd: Random,
 ): Generator<Timed> {
   if (l.profile === 'never-starts') return;
@@ -146,9 +159,15 @@ function* learnerStatements(
     },
     ...(attempt ? { extensions: { [X.attempt]: attempt } } : {}),
   });
+  let n = 0;
   const stmt = (at: number, s: Omit<Statement, 'actor' | 'timestamp' | 'id'>): Timed => ({
     at,
-    statement: { id: rnd.uuid(), actor: l.actor, timestamp: new Date(at).toISOString(), ...s } as Statement,
+    statement: {
+      id: o.id(l.id, n++),
+      actor: l.actor,
+      timestamp: new Date(at).toISOString(),
+      ...s,
+    } as Statement,
   });
   for (let i = 0; i < Math.min(stopAt, all.length); i++) {
     const { seq, a } = all[i]!;
@@ -316,7 +335,13 @@ export function simulateClass(options: ClassOptions = {}): SimClass {
   const learners = Array.from({ length: n }, (_, i) =>
     learnerOf(i, n, homePage, random(seed * 1_000_003 + i)),
   );
-  const o = { days, start, heartbeats: options.heartbeats ?? 0, navigation: options.navigation ?? true };
+  const o = {
+    days,
+    start,
+    heartbeats: options.heartbeats ?? 0,
+    navigation: options.navigation ?? true,
+    id: statementId(seed),
+  };
   return {
     course,
     learners,

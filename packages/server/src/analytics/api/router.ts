@@ -79,7 +79,10 @@ export function analyticsRouter(o: AnalyticsRouterOptions): Router {
       const asCsv = route.csv !== undefined && wantsCsv(req);
       const ctx = { req, res, principal, params, query, body };
       let cacheKey: string | undefined;
-      if (route.cached && route.method === 'get') {
+      // answers for an explicit instant or period are computed each time: any client could vary them without end
+      const cacheable =
+        route.cached && route.method === 'get' && !['asOf', 'from', 'to'].some((k) => k in req.query);
+      if (cacheable) {
         // who may read is decided before the cache is asked: a cached answer only goes to who may read it
         let course: CourseRef | undefined;
         if (params.course) {
@@ -100,26 +103,34 @@ export function analyticsRouter(o: AnalyticsRouterOptions): Router {
         const hit = await o.cache.get(cacheKey);
         if (hit !== undefined) {
           res.setHeader('X-Kairos-Cache', 'hit');
-          res.setHeader('Cache-Control', 'private, no-store');
-          res.type(asCsv ? 'text/csv' : 'application/json').send(hit);
-          return;
+          return send(res, 200, asCsv, hit);
         }
       }
-      const answer = await route.handler(ctx);
+      const result = await route.handler(ctx);
       const text = asCsv
         ? (() => {
-            const { rows, columns } = route.csv!(answer as never);
+            const { rows, columns } = route.csv!(result as never);
             return toCsv(rows as never[], columns);
           })()
-        : JSON.stringify(answer);
+        : JSON.stringify(result);
       if (cacheKey) {
         res.setHeader('X-Kairos-Cache', 'miss');
         await o.cache.set(cacheKey, text, CACHE_TTL_MS);
       }
-      res.status(route.status ?? 200).type(asCsv ? 'text/csv' : 'application/json');
-      res.setHeader('Cache-Control', 'private, no-store');
-      res.send(text);
+      send(res, route.status ?? 200, asCsv, text);
     });
   }
   return router;
+}
+
+/**
+ * Sends an answer as it is (`res.end`: no ETag computed over a multi-megabyte body on every request, as
+ * `res.send` would); answers are private to the credential and never stored by browsers or proxies.
+ */
+function send(res: Response, status: number, csv: boolean, text: string): void {
+  res.status(status);
+  res.setHeader('Content-Type', csv ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.setHeader('Cache-Control', 'private, no-store');
+  res.end(text);
 }

@@ -83,10 +83,16 @@ export async function learnersView(s: CourseScope): Promise<z.infer<typeof S.Lea
 }
 
 /** `GET /courses/{course}/stuck-points`: ranked, with every input behind each figure and the learners concerned. */
-export async function stuckPointsView(s: CourseScope): Promise<z.infer<typeof S.StuckPointsResponse>> {
+export async function stuckPointsView(
+  s: CourseScope,
+  loaded?: LearnerCourseRow[],
+): Promise<z.infer<typeof S.StuckPointsResponse>> {
   const th = thresholdsOf(s.settings);
   const q = s.analytics.queries;
-  const [activities, learners] = [await q.activities(s.tenantId, s.gen, s.course.iri), await learnersOf(s)];
+  const [activities, learners] = [
+    await q.activities(s.tenantId, s.gen, s.course.iri),
+    loaded ?? (await learnersOf(s)),
+  ];
   const names = new Map(learners.map((l) => [l.learner, l.name]));
   const inPop = new Set(learners.map((l) => l.learner));
   const since = new Date(s.asOf.getTime() - th.inactiveDays * DAY).toISOString();
@@ -153,7 +159,8 @@ export async function overviewView(
   s: CourseScope,
   course: z.infer<typeof S.Course>,
 ): Promise<z.infer<typeof S.Overview>> {
-  const [learners, stuck] = [await learnersOf(s), await stuckPointsView(s)];
+  const learners = await learnersOf(s);
+  const stuck = await stuckPointsView(s, learners);
   const week = s.asOf.getTime() - 7 * DAY;
   const summaries = learners.map((l) => summary(l, s.asOf));
   const activities = stuck.activities.length;

@@ -6,11 +6,16 @@ export class MemoryCache implements Cache {
   private readonly values = new Map<string, { value: string; expires: number }>();
   private readonly queues = new Map<string, string[]>();
   private readonly channels = new Map<string, Set<(message: string) => void>>();
+  private bytes = 0;
+
+  /** @param maxBytes what values with an expiry may hold in all (characters), before the oldest are dropped */
+  constructor(private readonly maxBytes = 64 * 1024 * 1024) {}
 
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {
     this.values.clear();
+    this.bytes = 0;
     this.queues.clear();
     this.channels.clear();
   }
@@ -19,7 +24,7 @@ export class MemoryCache implements Cache {
     const entry = this.values.get(key);
     if (!entry) return undefined;
     if (entry.expires <= Date.now()) {
-      this.values.delete(key);
+      this.drop(key);
       return undefined;
     }
     return entry.value;
@@ -27,13 +32,28 @@ export class MemoryCache implements Cache {
 
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
     this.sweep();
+    this.drop(key);
     this.values.set(key, {
       value,
       expires: ttlMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + ttlMs,
     });
+    this.bytes += value.length;
+    // a bounded memory: the oldest values go first when the cache outgrows its share of the process
+    for (const [k, v] of this.values) {
+      if (this.bytes <= this.maxBytes) break;
+      if (v.expires === Number.POSITIVE_INFINITY) continue;
+      this.drop(k);
+    }
   }
 
   async del(key: string): Promise<void> {
+    this.drop(key);
+  }
+
+  private drop(key: string): void {
+    const old = this.values.get(key);
+    if (!old) return;
+    this.bytes -= old.value.length;
     this.values.delete(key);
   }
 
@@ -76,6 +96,6 @@ export class MemoryCache implements Cache {
   private sweep(): void {
     if (this.values.size < 10_000) return;
     const now = Date.now();
-    for (const [k, v] of this.values) if (v.expires <= now) this.values.delete(k);
+    for (const [k, v] of this.values) if (v.expires <= now) this.drop(k);
   }
 }

@@ -35,8 +35,10 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
  */
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<SqlDatabase> {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 20, idleTimeoutMillis: 30_000 });
-  // An idle client losing its server connection must not crash the process.
+  // A client losing its server connection must not crash the process: idle ones report on the pool, and
+  // a checked-out one (a transaction in flight) on itself — its query then fails and the caller retries.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   return {
     backend: 'postgres',
     pool: {

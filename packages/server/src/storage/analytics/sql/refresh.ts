@@ -102,8 +102,10 @@ export async function refreshCourse(
          WHERE la.tenant_id = $1 AND la.gen = $2 AND la.course = $3 AND la.first_credit IS NOT NULL),
        tot AS MATERIALIZED (SELECT sequence, learner, sum(first_credit) AS total FROM fa GROUP BY 1, 2),
        items AS (
-         SELECT fa.activity, avg(fa.first_credit) AS facility,
-           CASE WHEN count(*) >= 3 THEN corr(fa.first_credit, tot.total - fa.first_credit) END AS discrimination,
+         -- rounded: a float sum depends on the order rows come in, and figures must not depend on delivery
+         SELECT fa.activity, round(avg(fa.first_credit)::numeric, 12)::float8 AS facility,
+           CASE WHEN count(*) >= 3
+             THEN round(corr(fa.first_credit, tot.total - fa.first_credit)::numeric, 12)::float8 END AS discrimination,
            ARRAY[count(*) FILTER (WHERE least(9, floor(fa.first_credit * 10)) = 0)::int,
              count(*) FILTER (WHERE least(9, floor(fa.first_credit * 10)) = 1)::int,
              count(*) FILTER (WHERE least(9, floor(fa.first_credit * 10)) = 2)::int,
