@@ -1,0 +1,2 @@
+// The teacher widgets (classes only; registering them is the define modules' job).
+export {};
