@@ -9,6 +9,7 @@ const TABLES: Record<string, string[]> = {
   activities: [],
   learner_activities: [],
   learner_courses: [],
+  learner_flags: [],
   learner_sequences: [],
   activity_stats: ['computed_at'],
   mastery: [],

@@ -40,7 +40,7 @@ export async function applyBatch(
   gen: number,
   extracted: Extracted[],
   bkt: BktParams,
-  options: { events: boolean } = { events: true },
+  options: { events: boolean; deferCourses?: boolean } = { events: true },
 ): Promise<BatchEffects> {
   const skipped: Record<string, number> = {};
   const facts: Fact[] = [];
@@ -59,20 +59,22 @@ export async function applyBatch(
     grades: 0,
     skipped,
   };
-  if (inserted.length === 0 && removed.length === 0) return effects;
+  const rules = { struggling: FLAG_RULES.strugglingAttempts, stuck: FLAG_RULES.stuckAttempts };
+  if (inserted.length === 0 && removed.length === 0) {
+    if (!options.deferCourses) await flushDeferred(tx, gen);
+    return effects;
+  }
   await tx.upsertStructure(gen, inserted);
   await tx.upsertObjectives(inserted);
   const touched = uniquePairs([...removed, ...inserted]);
-  const rules = { struggling: FLAG_RULES.strugglingAttempts, stuck: FLAG_RULES.stuckAttempts };
   const struggles = await tx.recomputeLearnerActivities(gen, touched, rules);
-  await tx.recomputeLearnerCourses(
-    gen,
-    uniqueBy(touched, (p) => `${p.course}\u0001${p.learner}`).map(({ course, learner }) => ({
-      course,
-      learner,
-    })),
-    rules,
-  );
+  const learners = uniqueBy(touched, (p) => `${p.course}\u0001${p.learner}`).map(({ course, learner }) => ({
+    course,
+    learner,
+  }));
+  // a long catch-up (more statements behind this batch) recomputes each learner's course row once, at its end
+  if (options.deferCourses) await tx.deferLearnerCourses(gen, learners);
+  else await tx.recomputeLearnerCourses(gen, [...learners, ...(await tx.takeDeferredLearners(gen))], rules);
   const removedPairs = uniquePairs(removed);
   const [keys, refold, added] = [
     await tx.alignedKeys(gen, touched),
@@ -125,4 +127,14 @@ export async function applyBatch(
     }),
   ]);
   return effects;
+}
+
+/** Recomputes the course rows a catch-up put off (after its last batch, or after a crash in the middle of one). */
+export async function flushDeferred(tx: ProjectionTx, gen: number): Promise<void> {
+  const deferred = await tx.takeDeferredLearners(gen);
+  if (deferred.length === 0) return;
+  await tx.recomputeLearnerCourses(gen, deferred, {
+    struggling: FLAG_RULES.strugglingAttempts,
+    stuck: FLAG_RULES.stuckAttempts,
+  });
 }

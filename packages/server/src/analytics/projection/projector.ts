@@ -4,7 +4,7 @@ import type { Generation, ProjectionTx, StatementRecord, Stores } from '../../st
 import { minUuidv7, uuidv7Time } from '../../util/uuid.js';
 import { BKT_DEFAULTS, type BktParams } from '../mastery/bkt.js';
 import { updateMastery } from '../mastery/update.js';
-import { applyBatch, type BatchEffects } from './batch.js';
+import { applyBatch, type BatchEffects, flushDeferred } from './batch.js';
 import { type CourseLookup, type Extracted, extract } from './extract.js';
 import { refreshOptions } from './refresh-options.js';
 
@@ -63,6 +63,8 @@ interface ReadBatch {
   after?: string;
   records: StatementRecord[];
   extracted: Extracted[];
+  /** A full batch: more statements wait behind it (a catch-up). */
+  full: boolean;
 }
 
 /** A promise whose rejection is handled where it is awaited (a read-ahead may be left behind). */
@@ -110,6 +112,10 @@ export class Projector {
   private unsubscribe: (() => Promise<void>)[] = [];
   /** Per tenant, the earliest key of a late write the live generation may have read past. */
   private readonly replays = new Map<string, string>();
+  /** Tenants whose learners' course rows a catch-up put off (flushed when it ends). */
+  private readonly deferred = new Set<string>();
+  /** Tenants flushed since start (a process killed mid catch-up may have left some behind). */
+  private readonly flushedOnce = new Set<string>();
   /** When each tenant's courses were last refreshed, and how long it took (the next waits longer after a slow one). */
   private readonly lastRefresh = new Map<string, { at: number; tookMs: number }>();
   private readonly refreshTimers = new Map<string, NodeJS.Timeout>();
@@ -216,9 +222,23 @@ export class Projector {
       before,
       limit,
     });
-    if (records.length === 0) return { after: gen.position, records, extracted: [] };
+    if (records.length === 0) return { after: gen.position, records, extracted: [], full: false };
     const lookup = await courseLookup(this.stores, gen.tenantId, records);
-    return { after: gen.position, records, extracted: records.map((r) => extract(r, lookup)) };
+    const extracted = records.map((r) => extract(r, lookup));
+    return { after: gen.position, records, extracted, full: records.length >= limit };
+  }
+
+  /** Recomputes the learners' course rows a catch-up put off (its batches were full), once it has caught up. */
+  private async flushDeferred(gen: Generation): Promise<void> {
+    const key = `${gen.tenantId}\u0001${gen.gen}`;
+    if (!this.deferred.has(key) && this.flushedOnce.has(key)) return;
+    const done = await this.stores.analytics.projection.withLock(gen.tenantId, (tx) =>
+      flushDeferred(tx, gen.gen),
+    );
+    if (done.ran) {
+      this.deferred.delete(key);
+      this.flushedOnce.add(key);
+    }
   }
 
   /**
@@ -237,7 +257,11 @@ export class Projector {
       const current = await tx.generation(gen.gen);
       if (!current || current.state === 'retired' || current.position !== batch.after) return undefined;
       // a generation being rebuilt replays history: its events would be news to no one
-      const effects = await applyBatch(tx, gen.gen, extracted, bkt, { events: gen.state === 'active' });
+      const effects = await applyBatch(tx, gen.gen, extracted, bkt, {
+        events: gen.state === 'active',
+        deferCourses: batch.full,
+      });
+      if (batch.full) this.deferred.add(`${tenantId}\u0001${gen.gen}`);
       await tx.savePosition(gen.gen, last, records.length);
       return effects;
     });
@@ -288,7 +312,10 @@ export class Projector {
     for (;;) {
       if (this.stopping) return { gen, read, blocked: false };
       const batch = await ahead;
-      if (batch.records.length === 0) return { gen, read, blocked: false };
+      if (batch.records.length === 0) {
+        await this.flushDeferred(gen);
+        return { gen, read, blocked: false };
+      }
       ahead = quiet(
         this.readBatch({ ...gen, position: batch.records[batch.records.length - 1]!.key }, limit),
       );
@@ -345,15 +372,20 @@ export class Projector {
   async refresh(gen: Generation): Promise<string[]> {
     const { tenantId } = gen;
     // options first, outside the transaction (embedded PGlite has one connection, which the lock holds)
-    const dirty = await this.locked(tenantId, (tx) => tx.dirtyCourses(gen.gen));
+    const dirty = await this.locked(tenantId, (tx) => tx.dirtyCourses(gen.gen), 'refresh');
     if (dirty.length === 0) return [];
     const options = await Promise.all(
       dirty.map((course) => refreshOptions(this.stores.analytics.inputs, tenantId, course)),
     );
     const started = Date.now();
-    await this.locked(tenantId, async (tx) => {
-      for (const [i, course] of dirty.entries()) await tx.refreshCourse(gen.gen, course, options[i]!);
-    });
+    // beside the batches (a lock of its own): a refresh of a large course must not hold statements back
+    await this.locked(
+      tenantId,
+      async (tx) => {
+        for (const [i, course] of dirty.entries()) await tx.refreshCourse(gen.gen, course, options[i]!);
+      },
+      'refresh',
+    );
     this.lastRefresh.set(tenantId, { at: Date.now(), tookMs: Date.now() - started });
     if (gen.state === 'active')
       this.options.onChange?.({ tenantId, gen: gen.gen, kind: 'refresh', courses: dirty });
@@ -418,7 +450,7 @@ export class Projector {
 
   /** Refreshes now, or as soon as the tenant's last refresh is old enough (bursts refresh once). */
   private scheduleRefresh(gen: Generation): void {
-    // a refresh holds the tenant's lock: after a slow one, wait longer, so batches keep most of the time
+    // after a slow refresh, wait longer: it shares the cores and the database with the batches
     const last = this.lastRefresh.get(gen.tenantId);
     const every = Math.max(this.options.refreshEveryMs ?? 500, 3 * (last?.tookMs ?? 0));
     const wait = (last?.at ?? 0) + every - Date.now();
@@ -441,11 +473,12 @@ export class Projector {
   private async locked<T>(
     tenantId: string,
     fn: (tx: ProjectionTx) => Promise<T>,
+    lock: 'batch' | 'refresh' = 'batch',
     timeoutMs = 30_000,
   ): Promise<T> {
     const until = Date.now() + timeoutMs;
     for (let wait = 10; ; wait = Math.min(500, wait * 2)) {
-      const outcome = await this.stores.analytics.projection.withLock(tenantId, fn);
+      const outcome = await this.stores.analytics.projection.withLock(tenantId, fn, lock);
       if (outcome.ran) return outcome.value;
       if (Date.now() > until)
         throw new Error(`the projection of tenant ${tenantId} stayed locked for ${timeoutMs} ms`);

@@ -135,6 +135,10 @@ export interface ProjectionTx {
   insertFacts(gen: number, facts: Fact[]): Promise<Fact[]>;
   /** Courses and activities (names, types, sequence) from new facts. */
   upsertStructure(gen: number, facts: Fact[]): Promise<void>;
+  /** Puts off the course rows of these learners (a long catch-up recomputes them once, at its end). */
+  deferLearnerCourses(gen: number, learners: { course: string; learner: string }[]): Promise<void>;
+  /** Takes the learners whose course rows were put off. */
+  takeDeferredLearners(gen: number): Promise<{ course: string; learner: string }[]>;
   /** Alignments (weight 1) and competencies named by statements' objectives. */
   upsertObjectives(facts: Fact[]): Promise<void>;
   /** Recomputes learner × activity rows from their facts; returns the pairs that crossed a struggle threshold. */
@@ -211,11 +215,13 @@ export interface ProjectionRepository {
   /**
    * Runs `fn` in one transaction holding the tenant's projector lock (a PostgreSQL advisory transaction
    * lock: one projector per tenant across processes, released by commit, rollback or a dead connection).
-   * Resolves `{ ran: false }` at once when another process holds it.
+   * Resolves `{ ran: false }` at once when another process holds it. The course refresh takes a lock of its
+   * own (`refresh`): it runs beside the batches, writing only rows they never write.
    */
   withLock<T>(
     tenantId: string,
     fn: (tx: ProjectionTx) => Promise<T>,
+    lock?: 'batch' | 'refresh',
   ): Promise<{ ran: true; value: T } | { ran: false }>;
   /** Deletes the rows of retired generations, a slice at a time; returns how many rows went. */
   purgeRetired(tenantId: string, limit: number): Promise<number>;

@@ -408,4 +408,30 @@ export const analyticsMigrations: Migration[] = [
       ALTER TABLE activity_stats ADD COLUMN scores integer[];
     `,
   },
+  {
+    version: 5,
+    name: 'the course refresh beside the batches',
+    // The refresh runs under its own lock, beside the batches: it writes only rows batches never write
+    // (rapid guesses move to learner_flags), and clears only the dirty marks it has seen (a batch marking again moves marked_at).
+    // dirty_learners: learner rows a long catch-up recomputes once at its end.
+    sql: `
+      CREATE TABLE learner_flags (
+        tenant_id text NOT NULL,
+        gen integer NOT NULL,
+        course text NOT NULL,
+        learner text NOT NULL,
+        rapid integer NOT NULL,
+        PRIMARY KEY (tenant_id, gen, course, learner)
+      );
+      ALTER TABLE learner_courses DROP COLUMN rapid;
+      ALTER TABLE dirty_activities ADD COLUMN marked_at timestamptz NOT NULL DEFAULT clock_timestamp();
+      CREATE TABLE dirty_learners (
+        tenant_id text NOT NULL,
+        gen integer NOT NULL,
+        course text NOT NULL,
+        learner text NOT NULL,
+        PRIMARY KEY (tenant_id, gen, course, learner)
+      );
+    `,
+  },
 ];

@@ -148,6 +148,24 @@ export class SqlProjectionTx implements ProjectionTx {
     );
   }
 
+  async deferLearnerCourses(gen: number, learners: { course: string; learner: string }[]): Promise<void> {
+    if (learners.length === 0) return;
+    await this.db.query(
+      `INSERT INTO dirty_learners (tenant_id, gen, course, learner)
+       SELECT DISTINCT $1::text, $2::int, x.course, x.learner FROM json_to_recordset($3::json) AS x(course text, learner text)
+       ON CONFLICT DO NOTHING`,
+      [this.tenantId, gen, asJson(learners)],
+    );
+  }
+
+  async takeDeferredLearners(gen: number): Promise<{ course: string; learner: string }[]> {
+    const res = await this.db.query<{ course: string; learner: string }>(
+      'DELETE FROM dirty_learners WHERE tenant_id = $1 AND gen = $2 RETURNING course, learner',
+      [this.tenantId, gen],
+    );
+    return res.rows;
+  }
+
   async upsertObjectives(facts: Fact[]): Promise<void> {
     const rows = new Map<string, { activity: string; competency: string; title: string }>();
     for (const f of facts) {
@@ -542,7 +560,7 @@ export class SqlProjectionTx implements ProjectionTx {
     await this.db.query(
       `INSERT INTO dirty_activities (tenant_id, gen, course, activity)
        SELECT DISTINCT $1::text, $2::int, x.course, x.activity FROM json_to_recordset($3::json) AS x(course text, activity text)
-       ON CONFLICT DO NOTHING`,
+       ON CONFLICT (tenant_id, gen, course, activity) DO UPDATE SET marked_at = clock_timestamp()`,
       [this.tenantId, gen, asJson(activities)],
     );
   }
@@ -551,7 +569,7 @@ export class SqlProjectionTx implements ProjectionTx {
     await this.db.query(
       `INSERT INTO dirty_activities (tenant_id, gen, course, activity)
        SELECT tenant_id, gen, course, activity FROM activities WHERE tenant_id = $1 AND gen = $2 AND course = $3
-       ON CONFLICT DO NOTHING`,
+       ON CONFLICT (tenant_id, gen, course, activity) DO UPDATE SET marked_at = clock_timestamp()`,
       [this.tenantId, gen, course],
     );
   }

@@ -2,8 +2,9 @@ import type { SqlPool } from '../../sql/database.js';
 import type { Generation, ProjectionRepository, ProjectionTx } from '../types.js';
 import { generationOf, SqlProjectionTx } from './projection-tx.js';
 
-// Namespace of the projector's advisory locks (the tenant's hash is the second key).
+// Namespaces of the projector's advisory locks (the tenant's hash is the second key): batches, refresh.
 const LOCK_NAMESPACE = 727_274_002;
+const REFRESH_NAMESPACE = 727_274_003;
 
 /** Tables whose rows belong to a generation (purged when it is retired). */
 const GENERATION_TABLES = [
@@ -20,6 +21,8 @@ const GENERATION_TABLES = [
   'transitions',
   'grade_results',
   'dirty_activities',
+  'learner_flags',
+  'dirty_learners',
 ];
 
 /** The projection's generations and its locked batches, on PostgreSQL 15+ or PGlite. */
@@ -59,6 +62,7 @@ export class SqlProjection implements ProjectionRepository {
   async withLock<T>(
     tenantId: string,
     fn: (tx: ProjectionTx) => Promise<T>,
+    lock: 'batch' | 'refresh' = 'batch',
   ): Promise<{ ran: true; value: T } | { ran: false }> {
     const client = await this.pool.connect();
     try {

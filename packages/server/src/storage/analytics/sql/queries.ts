@@ -94,13 +94,14 @@ export class SqlQueries implements AnalyticsQueries {
          GROUP BY learner)
        SELECT COALESCE(s.learner, en.learner) AS learner, COALESCE(en.user_id, p.user_id) AS user_id, p.name,
          p.given_name, p.family_name, en.role, en.status, s.first_seen, s.last_seen, s.active_ms, s.reached,
-         s.completed, s.assessed, s.succeeded, s.struggling, s.stuck, s.rapid, s.statements, s.course_completed,
+         s.completed, s.assessed, s.succeeded, s.struggling, s.stuck, rf.rapid, s.statements, s.course_completed,
          spin.n AS wheel_spinning
        FROM seen s
        FULL JOIN (SELECT * FROM enrolled WHERE role = 'learner') en ON en.learner = s.learner
        LEFT JOIN LATERAL (SELECT user_id, name, given_name, family_name FROM learners
                           WHERE tenant_id = $1 AND actor_key = COALESCE(s.learner, en.learner) LIMIT 1) p ON true
        LEFT JOIN spin ON spin.learner = s.learner
+       LEFT JOIN learner_flags rf ON rf.tenant_id = $1 AND rf.gen = $2 AND rf.course = $3 AND rf.learner = s.learner
        WHERE ($5::text[] IS NULL OR COALESCE(s.learner, en.learner) = ANY($5::text[]))
          AND ($6::timestamptz IS NULL OR s.last_seen >= $6)
          AND ($7::timestamptz IS NULL OR s.first_seen <= $7)

@@ -6,7 +6,8 @@ import { asJson } from './rows.js';
  * The course refresh: what depends on the whole class rather than on one learner, recomputed for the
  * sequences that hold dirty activities — each activity's position (declared, else the median order in
  * which learners first reach it), the stuck-point counts over the learners who reached it, median times,
- * every learner's furthest step, and the rapid-guess counts. Runs after batches, under the projector lock.
+ * every learner's furthest step, and the rapid-guess counts. Runs beside the batches, under its own lock:
+ * it writes only rows batches never write, and clears only the dirty marks it has seen.
  * Returns the sequences it refreshed.
  */
 export async function refreshCourse(
@@ -16,11 +17,18 @@ export async function refreshCourse(
   course: string,
   o: RefreshOptions,
 ): Promise<string[]> {
-  const dirty = await db.query<{ sequence: string }>(
-    `SELECT DISTINCT a.sequence FROM dirty_activities d
-     JOIN activities a ON a.tenant_id = d.tenant_id AND a.gen = d.gen AND a.course = d.course AND a.activity = d.activity
-     WHERE d.tenant_id = $1 AND d.gen = $2 AND d.course = $3`,
+  // the marks as they are now; each is cleared at the end only if no batch marked its activity again meanwhile
+  const marks = await db.query<{ activity: string; marked_at: string }>(
+    `SELECT activity, marked_at::text AS marked_at FROM dirty_activities
+     WHERE tenant_id = $1 AND gen = $2 AND course = $3`,
     [tenantId, gen, course],
+  );
+  if (marks.rows.length === 0) return [];
+  const seen = asJson(marks.rows);
+  const dirty = await db.query<{ sequence: string }>(
+    `SELECT DISTINCT a.sequence FROM json_to_recordset($4::json) AS d(activity text)
+     JOIN activities a ON a.tenant_id = $1 AND a.gen = $2 AND a.course = $3 AND a.activity = d.activity`,
+    [tenantId, gen, course, seen],
   );
   const sequences = dirty.rows.map((r) => r.sequence);
   const args = [tenantId, gen, course, sequences];
@@ -154,15 +162,17 @@ export async function refreshCourse(
            AND s.activity = la.activity
          WHERE la.tenant_id = $1 AND la.gen = $2 AND la.course = $3
          GROUP BY la.learner)
-       UPDATE learner_courses lc SET rapid = r.rapid FROM r
-       WHERE lc.tenant_id = $1 AND lc.gen = $2 AND lc.course = $3 AND lc.learner = r.learner AND lc.rapid <> r.rapid`,
+       INSERT INTO learner_flags (tenant_id, gen, course, learner, rapid)
+       SELECT $1, $2, $3, learner, rapid FROM r
+       ON CONFLICT (tenant_id, gen, course, learner) DO UPDATE SET rapid = EXCLUDED.rapid
+       WHERE learner_flags.rapid <> EXCLUDED.rapid`,
       [tenantId, gen, course, o.rapidShare, o.rapidMinAnswers],
     );
   }
-  await db.query('DELETE FROM dirty_activities WHERE tenant_id = $1 AND gen = $2 AND course = $3', [
-    tenantId,
-    gen,
-    course,
-  ]);
+  await db.query(
+    `DELETE FROM dirty_activities d USING json_to_recordset($4::json) AS x(activity text, marked_at timestamptz)
+     WHERE d.tenant_id = $1 AND d.gen = $2 AND d.course = $3 AND d.activity = x.activity AND d.marked_at = x.marked_at`,
+    [tenantId, gen, course, seen],
+  );
   return sequences;
 }
