@@ -10,7 +10,7 @@ export type {
 } from './statements/interaction.js';
 export { formatResponse } from './statements/interaction.js';
 export type { TrackerContext, TrackerOptions } from './tracker/options.js';
-export type { ResultInput, ScoreInput } from './tracker/statements.js';
+export type { ResultInput, ScoreInput, StatementContextInput } from './tracker/statements.js';
 export { createTracker, type Tracker } from './tracker/tracker.js';
 export type * from './types.js';
 export { toDuration } from './util/duration.js';

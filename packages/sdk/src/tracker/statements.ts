@@ -1,6 +1,6 @@
 import { ActivityTypes, KAIROS_PROFILE_IRI, ProfileExtensions, Verbs } from '../profile.js';
 import { toActivity } from '../statements/activity.js';
-import type { Activity, Context, Extensions, Result, Score } from '../types.js';
+import type { Activity, ActivityInput, Context, Extensions, Result, Score } from '../types.js';
 import type { TrackerContext } from './options.js';
 
 /** Builds the `context` of every statement from the tracker's context. */
@@ -8,7 +8,7 @@ export function contextFactory(c: TrackerContext, lang: string) {
   const parent = c.parent && toActivity(c.parent, lang);
   const course = c.course && toActivity(c.course, lang, ActivityTypes.course);
   const base: Extensions = { [ProfileExtensions.sdk]: 'kairos-sdk/0.1.0', ...c.extensions };
-  return (object: Activity, ext?: Extensions): Context => {
+  return (object: Activity, ext?: Extensions, own?: StatementContextInput): Context => {
     const ctx: Context = {
       contextActivities: {
         category: [
@@ -19,8 +19,11 @@ export function contextFactory(c: TrackerContext, lang: string) {
       extensions: { ...base, ...ext },
     };
     if (c.registration) ctx.registration = c.registration;
-    if (parent && parent.id !== object.id) ctx.contextActivities!.parent = [parent];
+    const p = own?.parent ? toActivity(own.parent, lang) : parent;
+    if (p && p.id !== object.id) ctx.contextActivities!.parent = [p];
     if (course && course.id !== object.id) ctx.contextActivities!.grouping = [course];
+    if (own?.objectives?.length)
+      ctx.contextActivities!.other = own.objectives.map((o) => toActivity(o, lang, ActivityTypes.objective));
     return ctx;
   };
 }
@@ -28,11 +31,20 @@ export function contextFactory(c: TrackerContext, lang: string) {
 /** A score as the builders accept it: a scaled number (−1…1) or a full `Score`. */
 export type ScoreInput = number | Score;
 
-/** Extra result fields of `complete`, `pass`, `fail` and `answer`. */
+/** Where one statement's activity sits, beyond the tracker's `context` (a question inside a quiz). */
+export interface StatementContextInput {
+  /** The enclosing activity (`contextActivities.parent`), instead of the tracker's `context.parent`. */
+  parent?: ActivityInput;
+  /** Competencies the activity is aligned to: `contextActivities.other`, typed objective. */
+  objectives?: ActivityInput[];
+}
+
+/** Extra fields of `complete`, `pass`, `fail` and `answer`: result fields, and the statement's own context. */
 export interface ResultInput {
   score?: ScoreInput;
   success?: boolean;
   extensions?: Extensions;
+  context?: StatementContextInput;
 }
 
 /** Merges developer result fields into a result. */

@@ -90,6 +90,41 @@ describe('statements', () => {
     expect(tracker.answer(q1, ['b'])!.result!.success).toBe(true);
   });
 
+  it('gives one statement its own parent and objectives (a question inside a quiz)', () => {
+    const { tracker } = make({
+      context: { parent: 'https://example.org/unit', course: 'https://lms.example/course/7' },
+    });
+    const quiz = { id: 'https://example.org/quiz', name: 'Quiz' };
+    const own = {
+      parent: quiz,
+      objectives: ['https://example.org/c/1', { id: 'https://example.org/c/2', name: 'C2' }],
+    };
+    const s = tracker.answer(q1, ['b'], { score: 1, context: own })!;
+    expect(s.context!.contextActivities).toMatchObject({
+      parent: [{ id: 'https://example.org/quiz', definition: { name: { fr: 'Quiz' } } }],
+      grouping: [{ id: 'https://lms.example/course/7' }],
+      other: [
+        {
+          id: 'https://example.org/c/1',
+          definition: { type: 'http://adlnet.gov/expapi/activities/objective' },
+        },
+        {
+          id: 'https://example.org/c/2',
+          definition: { name: { fr: 'C2' }, type: 'http://adlnet.gov/expapi/activities/objective' },
+        },
+      ],
+    });
+    expect(s.result).toEqual({ response: 'b', success: true, score: { scaled: 1 } });
+    expect(
+      tracker.attempt(quiz, { context: { parent: 'https://example.org/lesson' } })!.context!
+        .contextActivities!.parent,
+    ).toEqual([{ objectType: 'Activity', id: 'https://example.org/lesson', definition: {} }]);
+    // without its own context a statement keeps the tracker's parent and has no objectives
+    const plain = tracker.complete(quiz)!.context!.contextActivities!;
+    expect(plain.parent![0]!.id).toBe('https://example.org/unit');
+    expect(plain.other).toBeUndefined();
+  });
+
   it('completes with active time only: hidden and idle periods excluded, idle seconds reported', () => {
     const { tracker } = make({ idleTimeout: 60_000, heartbeat: 0 });
     tracker.attempt('https://example.org/lesson');

@@ -20,7 +20,14 @@ import { toDuration } from '../util/duration.js';
 import { hash, uuid } from '../util/ids.js';
 import { readConsent, writeConsent } from './consent.js';
 import type { TrackerOptions } from './options.js';
-import { contextFactory, type ResultInput, result, type VerbName, Verbs } from './statements.js';
+import {
+  contextFactory,
+  type ResultInput,
+  result,
+  type StatementContextInput,
+  type VerbName,
+  Verbs,
+} from './statements.js';
 
 /** A tracker: statement builders plus delivery control. Builders return the queued statement, or `null` when dropped. */
 export interface Tracker {
@@ -32,11 +39,16 @@ export interface Tracker {
   suspend(activity?: ActivityInput): Statement | null;
   /** The session goes on (`resumed`); active time restarts. */
   resume(activity?: ActivityInput): Statement | null;
-  /** A new attempt at an activity (`attempted`); counts attempts and starts its active time. */
-  attempt(activity: ActivityInput): Statement | null;
+  /**
+   * A new attempt at an activity (`attempted`); counts attempts and starts its active time. `extra.context`
+   * sets this statement's parent and objectives (as for `answer`).
+   */
+  attempt(activity: ActivityInput, extra?: { context?: StatementContextInput }): Statement | null;
   /**
    * An answer to a question (`answered`, a `cmi.interaction`); `success` is computed from `correct` when not given.
+   * `extra.context` names the enclosing quiz (`parent`) and the competencies the question is aligned to.
    * @example tracker.answer({ id: 'https://ex.org/q1', interactionType: 'choice', choices: ['a', 'b'], correct: ['b'] }, ['a'])
+   * tracker.answer(q, ['b'], { context: { parent: 'https://ex.org/quiz', objectives: ['https://ex.org/c/1'] } })
    */
   answer(question: QuestionInput, response: InteractionResponse, extra?: ResultInput): Statement | null;
   /** The activity is completed (`completed`), with its active time; its stopwatch stops. */
@@ -148,7 +160,14 @@ export function createTracker(options: TrackerOptions): Tracker {
     log?.(s.verb.id, s);
     return s;
   };
-  const emit = (verb: VerbName, object: Activity, res?: Result, ext?: Extensions, ping?: boolean) => {
+  const emit = (
+    verb: VerbName,
+    object: Activity,
+    res?: Result,
+    ext?: Extensions,
+    ping?: boolean,
+    own?: StatementContextInput,
+  ) => {
     if (!enabled || (ping && !sampled)) return null;
     if (!/^[a-z][\w+.-]*:/i.test(object.id)) warn?.(`activity id "${object.id}" is not an absolute IRI`);
     const s: Statement = {
@@ -157,7 +176,7 @@ export function createTracker(options: TrackerOptions): Tracker {
       actor,
       verb: Verbs[verb],
       object,
-      context: context(object, ext),
+      context: context(object, ext, own),
     };
     if (res) s.result = res;
     return enqueue(s);
@@ -199,7 +218,14 @@ export function createTracker(options: TrackerOptions): Tracker {
   };
   const scored = (verb: VerbName, input: ActivityInput, base: Result, extra?: ResultInput) => {
     const a = toActivity(input, lang);
-    return emit(verb, a, result(timeResult(timers.read(a.id), base), extra), attemptExt(a.id));
+    return emit(
+      verb,
+      a,
+      result(timeResult(timers.read(a.id), base), extra),
+      attemptExt(a.id),
+      false,
+      extra?.context,
+    );
   };
 
   const heartbeat = o.heartbeat ?? 3e4;
@@ -225,18 +251,25 @@ export function createTracker(options: TrackerOptions): Tracker {
     resume: (a) => lifecycle('resumed', a, true),
     terminate: (a) => lifecycle('terminated', a, false),
     suspend: (a) => lifecycle('suspended', a, false),
-    attempt(input) {
+    attempt(input, extra) {
       const a = toActivity(input, lang);
       attempts.set(a.id, (attempts.get(a.id) ?? 0) + 1);
       start(a);
-      return emit('attempted', a, undefined, attemptExt(a.id));
+      return emit('attempted', a, undefined, attemptExt(a.id), false, extra?.context);
     },
     answer(q, response, extra) {
       const a = toInteraction(q, lang);
       const success = isCorrect(q, response);
       const base: Result = { response: formatResponse(response) };
       if (success !== undefined) base.success = success;
-      return emit('answered', a, result(timeResult(timers.read(a.id), base), extra), attemptExt(a.id));
+      return emit(
+        'answered',
+        a,
+        result(timeResult(timers.read(a.id), base), extra),
+        attemptExt(a.id),
+        false,
+        extra?.context,
+      );
     },
     complete(input, extra) {
       const a = toActivity(input, lang);
@@ -245,6 +278,8 @@ export function createTracker(options: TrackerOptions): Tracker {
         a,
         result(timeResult(stop(a.id), { completion: true }), extra),
         attemptExt(a.id),
+        false,
+        extra?.context,
       );
     },
     pass: (a, extra) => scored('passed', a, { success: true }, extra),
