@@ -89,18 +89,16 @@ export async function stuckPointsView(
 ): Promise<z.infer<typeof S.StuckPointsResponse>> {
   const th = thresholdsOf(s.settings);
   const q = s.analytics.queries;
-  const [activities, learners] = [
-    await q.activities(s.tenantId, s.gen, s.course.iri),
-    loaded ?? (await learnersOf(s)),
-  ];
-  const names = new Map(learners.map((l) => [l.learner, l.name]));
-  const inPop = new Set(learners.map((l) => l.learner));
+  const activities = await q.activities(s.tenantId, s.gen, s.course.iri);
+  // the whole class needs no learner rows: only the names of the learners concerned
+  const learners = loaded ?? (restricted(s.pop) ? await learnersOf(s) : undefined);
+  const inPop = new Set((learners ?? []).map((l) => l.learner));
   const since = new Date(s.asOf.getTime() - th.inactiveDays * DAY).toISOString();
   const dropped = await q.dropped(s.tenantId, s.gen, s.course.iri, since);
   const counts = restricted(s.pop)
     ? await q.populationCounts(s.tenantId, s.gen, s.course.iri, [...inPop], th)
     : undefined;
-  const out = activities.map((a) => {
+  const scored = activities.map((a) => {
     const c = counts ? counts.get(a.activity) : a;
     const gone = (dropped.get(a.activity) ?? []).filter((l) => !counts || inPop.has(l));
     const input = {
@@ -111,7 +109,6 @@ export async function stuckPointsView(
       dropped: gone.length,
       slow: c?.slow ?? 0,
     };
-    const scored = scoreActivity(input, th);
     const concerned = new Map<string, Set<'repeated' | 'dropped' | 'slow'>>();
     const add = (ls: string[], why: 'repeated' | 'dropped' | 'slow') => {
       for (const l of ls) concerned.set(l, (concerned.get(l) ?? new Set()).add(why));
@@ -119,24 +116,32 @@ export async function stuckPointsView(
     add(c?.repeatedLearners ?? [], 'repeated');
     add(gone, 'dropped');
     add(c?.slowLearners ?? [], 'slow');
+    return { a, input, score: scoreActivity(input, th), concerned };
+  });
+  const names = !s.names
+    ? new Map<string, string>()
+    : learners
+      ? new Map(learners.flatMap((l) => (l.name ? [[l.learner, l.name] as const] : [])))
+      : await q.names(s.tenantId, [...new Set(scored.flatMap((x) => [...x.concerned.keys()]))]);
+  const out = scored.map(({ a, input, score, concerned }) => {
     const view = {
       activity: a.activity,
       title: a.title,
       sequence: a.sequence,
       sequenceTitle: a.sequenceTitle,
       position: a.position,
-      n: scored.n,
+      n: score.n,
       assessed: input.assessed,
-      p1: scored.p1,
-      r: scored.r,
-      d: scored.d,
-      t: scored.t,
+      p1: score.p1,
+      r: score.r,
+      d: score.d,
+      t: score.t,
       medianActiveMs: a.medianActiveMs,
       referenceMs: a.referenceMs,
       reference: a.reference,
-      score: scored.score,
-      flagged: scored.flagged,
-      reasons: scored.reasons,
+      score: score.score,
+      flagged: score.flagged,
+      reasons: score.reasons,
       learners: [...concerned].map(([learner, why]) => ({
         learner,
         name: names.get(learner),

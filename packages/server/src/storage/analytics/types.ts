@@ -523,6 +523,8 @@ export interface AnalyticsQueries {
   ): Promise<{ learner: string; item: string; credit: number; response?: string }[]>;
   /** Each learner's latest fact in a course, and latest fact with a score (one index probe per learner). */
   latest(tenantId: string, gen: number, course: string): Promise<Map<string, { last: Fact; scored?: Fact }>>;
+  /** The roster's display names of these learners (agent keys), where it has one. */
+  names(tenantId: string, learners: string[]): Promise<Map<string, string>>;
   /** Every learner's first response to an activity. */
   firstResponses(tenantId: string, gen: number, course: string, activity: string): Promise<string[]>;
   /** Long-text answers of a course, newest first. */

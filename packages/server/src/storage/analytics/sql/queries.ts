@@ -85,12 +85,17 @@ export class SqlQueries implements AnalyticsQueries {
          SELECT l.actor_key AS learner, e.user_id, e.role, e.status FROM contexts ctx
          JOIN enrollments e ON e.tenant_id = ctx.tenant_id AND e.context_id = ctx.context_id
          JOIN learners l ON l.tenant_id = e.tenant_id AND l.user_id = e.user_id
-         WHERE ctx.tenant_id = $1 AND ctx.iri = $3 AND l.actor_key IS NOT NULL),
-       seen AS MATERIALIZED (SELECT * FROM learner_courses WHERE tenant_id = $1 AND gen = $2 AND course = $3),
+         WHERE ctx.tenant_id = $1 AND ctx.iri = $3 AND l.actor_key IS NOT NULL
+           AND ($5::text[] IS NULL OR l.actor_key = ANY($5::text[]))),
+       -- a population (a group, one learner) is applied first: one learner's page reads one learner's rows
+       seen AS MATERIALIZED (
+         SELECT * FROM learner_courses WHERE tenant_id = $1 AND gen = $2 AND course = $3
+           AND ($5::text[] IS NULL OR learner = ANY($5::text[]))),
        spin AS MATERIALIZED (
          SELECT learner, count(*)::int AS n FROM mastery
          WHERE tenant_id = $1 AND gen = $2 AND course = $3 AND evidence >= $4
            AND (level IS NULL OR level NOT IN ('acquis', 'expert'))
+           AND ($5::text[] IS NULL OR learner = ANY($5::text[]))
          GROUP BY learner)
        SELECT COALESCE(s.learner, en.learner) AS learner, COALESCE(en.user_id, p.user_id) AS user_id, p.name,
          p.given_name, p.family_name, en.role, en.status, s.first_seen, s.last_seen, s.active_ms, s.reached,
@@ -427,6 +432,26 @@ export class SqlQueries implements AnalyticsQueries {
         ? undefined
         : factOf(Object.fromEntries(cols.map((c) => [c, row[`${alias}_${c}`]])) as unknown as FactRow);
     return new Map(res.rows.map((r) => [String(r.learner), { last: part(r, 'l')!, scored: part(r, 's') }]));
+  }
+
+  async names(tenantId: string, learners: string[]): Promise<Map<string, string>> {
+    if (learners.length === 0) return new Map();
+    const res = await this.pool.query<{
+      actor_key: string;
+      name: string | null;
+      given_name: string | null;
+      family_name: string | null;
+    }>(
+      `SELECT DISTINCT ON (actor_key) actor_key, name, given_name, family_name FROM learners
+       WHERE tenant_id = $1 AND actor_key = ANY($2::text[])`,
+      [tenantId, learners],
+    );
+    const out = new Map<string, string>();
+    for (const r of res.rows) {
+      const name = r.name ?? ([r.given_name, r.family_name].filter(Boolean).join(' ') || undefined);
+      if (name) out.set(r.actor_key, name);
+    }
+    return out;
   }
 
   async firstResponses(tenantId: string, gen: number, course: string, activity: string): Promise<string[]> {
