@@ -207,7 +207,7 @@ export async function competenciesView(s: CourseScope): Promise<z.infer<typeof S
       learner: m.learner,
       competency: m.competency,
       level: (m.level ?? null) as Level | null,
-      p: m.p,
+      p: Math.round(m.p * 1e4) / 1e4, // four decimals are all a dashboard needs (a class × framework answer stays small)
       evidence: m.evidence,
       ...(a
         ? {
