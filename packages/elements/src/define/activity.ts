@@ -1,0 +1,4 @@
+import { defineElement } from '../define.js';
+import { KairosActivity } from '../learner/activity.js';
+
+defineElement('kairos-activity', KairosActivity);

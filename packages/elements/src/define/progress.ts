@@ -1,0 +1,4 @@
+import { defineElement } from '../define.js';
+import { KairosProgress } from '../learner/progress.js';
+
+defineElement('kairos-progress', KairosProgress);
