@@ -35,7 +35,7 @@ export class KairosMatching extends KairosQuestion {
   private list(targets: boolean): Choice[] {
     return (
       (targets ? this.targets : this.choices) ??
-      optionsOf(this, `option${targets ? '' : ':not'}([target])`).map((o) => ({
+      optionsOf(this, targets ? 'option[target]' : 'option:not([target])').map((o) => ({
         id: o.value,
         label: o.label,
       }))

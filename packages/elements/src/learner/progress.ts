@@ -122,7 +122,7 @@ export class KairosProgress extends LitElement {
       this.data = { state: 'ready', data: d };
     } catch (e) {
       // no statement of this learner in the course yet
-      if (e instanceof ApiError && e.status === 404) this.data = { state: 'ready', data: null };
+      if (e instanceof ApiError && e.code === 'learner_not_found') this.data = { state: 'ready', data: null };
       else this.data = { state: 'error', message: (e as Error).message };
     }
   }

@@ -1,4 +1,4 @@
-import { type Agent, createTracker, type Tracker } from '@kairos/sdk';
+import { ActivityTypes, type Agent, createTracker, type Tracker } from '@kairos/sdk';
 import { fromLaunch } from '@kairos/sdk/launch';
 
 /** An element that records statements: its own `tracker`, else one it finds. */
@@ -14,7 +14,7 @@ const parentOf = (n: Node): Node | null => n.parentNode ?? (n instanceof ShadowR
 /**
  * The tracker an element records with: its `tracker` property, else the nearest ancestor's (crossing
  * shadow roots), else one made from the LTI launch bootstrap (`#kairos-launch`), else one configured by
- * its `endpoint`, `token` and `actor` (JSON) attributes; `undefined` when there is none (the widget still
+ * its `endpoint`, `token`, `actor` (JSON) and `course` (IRI) attributes; `undefined` when there is none (the widget still
  * works, and records nothing). A tracker made here starts the session (`initialized`) and ends it when
  * the page is hidden for good (`terminated` on `pagehide`).
  */
@@ -27,18 +27,25 @@ export function findTracker(el: TrackedElement): Tracker | undefined {
   const launch = !!document.getElementById('kairos-launch');
   const endpoint = el.getAttribute('endpoint');
   if (!launch && !endpoint) return undefined;
-  const key = launch ? '#launch' : `${endpoint} ${el.getAttribute('token')} ${el.getAttribute('actor')}`;
+  const attr = (name: string) => el.getAttribute(name) ?? undefined;
+  const course = attr('course');
+  const key = launch ? '#launch' : [endpoint, attr('token'), attr('actor'), course].join(' ');
   let t = page.get(key);
   if (!t) {
     let actor: Agent | undefined;
     try {
-      actor = JSON.parse(el.getAttribute('actor') ?? 'null') ?? undefined;
+      actor = JSON.parse(attr('actor') ?? 'null') ?? undefined;
     } catch {
-      console.warn(`[kairos] <${el.localName}> actor is not JSON: ${el.getAttribute('actor')}`);
+      console.warn(`[kairos] <${el.localName}> actor is not JSON: ${attr('actor')}`);
     }
     t = launch
       ? fromLaunch()
-      : createTracker({ endpoint: endpoint!, token: el.getAttribute('token') ?? undefined, actor });
+      : createTracker({
+          endpoint: endpoint!,
+          token: attr('token'),
+          actor,
+          context: course ? { course: { id: course, type: ActivityTypes.course } } : {},
+        });
     page.set(key, t);
     t.initialize();
     const end = t;
