@@ -23,6 +23,7 @@ export const heatmapStyles = css`
     margin: 0 0 0.35rem;
   }
   .box {
+    position: relative;
     overflow: auto;
     max-height: var(--kairos-heatmap-height, 28rem);
     max-width: 100%;

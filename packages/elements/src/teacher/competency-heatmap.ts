@@ -141,9 +141,13 @@ export class KairosCompetencyHeatmap extends TeacherElement<Competencies> {
   private cell(x: CompetencyCell | undefined, r: number, c: number, active: boolean, m: M, f: Formats) {
     const lv = x?.level ?? 'none';
     const man = x?.manual;
-    const label = x ? m.cell(m.levels(lv), f.pct(x.p), x.evidence) : m.levels('none');
+    const shown = man ? `${m.short(lv)}✎${m.short(man.level)}` : m.short(lv);
+    // the accessible name starts with the visible text (WCAG 2.5.3), then says it in full
+    const label = `${shown}: ${x ? m.cell(m.levels(lv), f.pct(x.p), x.evidence) : m.levels('none')}${
+      man ? `; ${m.teacher}: ${m.levels(man.level)}` : ''
+    }`;
     return html`<td tabindex=${active ? 0 : -1} data-r=${r} data-c=${c} aria-haspopup="dialog"
-      aria-label=${man ? `${label}; ${m.teacher}: ${m.levels(man.level)}` : label}><span class="swatch lv-${lv}"></span>${m.short(lv)}${
+      aria-label=${label}><span class="swatch lv-${lv}"></span>${m.short(lv)}${
         man ? html`<span class="manual">✎${m.short(man.level)}</span>` : nothing
       }</td>`;
   }

@@ -222,7 +222,7 @@ export class KairosItemAnalysis extends TeacherElement<ItemAnalysis> {
       ${
         d.answers.length === 0
           ? html`<p class="muted">${m.noAnswers}</p>`
-          : html`<div class="scroll"><table part="answers">
+          : html`<div class="scroll" role="region" aria-label=${m.answers} tabindex="0"><table part="answers">
             <thead><tr><th scope="col">${m.choice}</th><th scope="col" class="num">${m.count}</th>
               <th scope="col" class="num">${m.share}</th><th scope="col"><span class="visually-hidden">${m.share}</span></th></tr></thead>
             <tbody>${d.answers.map((a) => {

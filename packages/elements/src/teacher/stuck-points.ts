@@ -223,7 +223,7 @@ export class KairosStuckPoints extends TeacherElement<StuckPoints> {
           ${m.flaggedOnly}</label>
         <span class="muted" role="status">${m.shown(rows.length, d.activities.length)}</span>
       </div>
-      <div class="scroll" role="region" aria-labelledby="h" tabindex="0">
+      <div class="scroll">
         <table part="table">
           <caption class="visually-hidden">${m.caption}</caption>
           <thead><tr>${SORTABLE.map((k) => this.header(k))}</tr></thead>

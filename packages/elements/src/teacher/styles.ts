@@ -64,6 +64,8 @@ export const teacherStyles = css`
     border-color: var(--_accent);
   }
   .scroll {
+    /* relative: visually hidden text (absolutely positioned) stays in the box instead of widening the page */
+    position: relative;
     overflow: auto;
     max-width: 100%;
   }
