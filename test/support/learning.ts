@@ -7,6 +7,7 @@ import { MongoRecordStore } from '../../packages/server/src/storage/record/mongo
 import { SqlRecordStore } from '../../packages/server/src/storage/record/sql/record-store.js';
 import { openPglite, openPostgres } from '../../packages/server/src/storage/sql/database.js';
 import type { Stores } from '../../packages/server/src/storage/types.js';
+import { minUuidv7 } from '../../packages/server/src/util/uuid.js';
 import type { Statement } from '../../packages/xapi/src/index.js';
 import { validateStatement } from '../../packages/xapi/src/index.js';
 import { freshMongoDatabase, freshPostgresSchema, serviceUrl } from './services.js';
@@ -75,13 +76,21 @@ const AUTHORITY = {
 };
 
 /** Validates and stores statements as the LRS would (ids, stored, authority, terms), in the order given. */
-export async function store(stores: Stores, tenantId: string, statements: Statement[]): Promise<string[]> {
-  const records = statements.map((s) =>
+export async function store(
+  stores: Stores,
+  tenantId: string,
+  statements: Statement[],
+  options: { ageMs?: number } = {},
+): Promise<string[]> {
+  // `ageMs`: stored that long ago (their keys say so), as a history the projection catches up on
+  const stored = Date.now() - (options.ageMs ?? 0);
+  const records = statements.map((s, i) =>
     prepareStatement(validateStatement(s, { version: '2.0.0' }), {
       tenantId,
       authority: AUTHORITY,
       version: '2.0.0',
       now: Date.now(),
+      ...(options.ageMs ? { key: `${minUuidv7(stored + i).slice(0, 24)}${randomUUID().slice(-12)}` } : {}),
     }),
   );
   const outcome = await stores.record.statements.insert(tenantId, records);

@@ -57,13 +57,15 @@ export interface ProjectionLag {
 }
 
 const LAG_CAP = 1_000_000;
+/** Statements this old are history: a batch of them is a catch-up, whose course rows may wait for its end. */
+const CATCH_UP_MS = 10_000;
 
 /** A batch read from the feed: after which checkpoint, the statements, and what each means. */
 interface ReadBatch {
   after?: string;
   records: StatementRecord[];
   extracted: Extracted[];
-  /** A full batch: more statements wait behind it (a catch-up). */
+  /** A catch-up batch: full, of statements stored over 10 s ago (more history waits behind it). */
   full: boolean;
 }
 
@@ -225,7 +227,10 @@ export class Projector {
     if (records.length === 0) return { after: gen.position, records, extracted: [], full: false };
     const lookup = await courseLookup(this.stores, gen.tenantId, records);
     const extracted = records.map((r) => extract(r, lookup));
-    return { after: gen.position, records, extracted, full: records.length >= limit };
+    // a catch-up: a full batch of statements stored a while ago (live traffic is never put off)
+    const last = records[records.length - 1]!;
+    const behind = Date.now() - uuidv7Time(last.key) > CATCH_UP_MS;
+    return { after: gen.position, records, extracted, full: records.length >= limit && behind };
   }
 
   /** Recomputes the learners' course rows a catch-up put off (its batches were full), once it has caught up. */
