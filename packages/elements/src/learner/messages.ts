@@ -80,7 +80,7 @@ export const MESSAGES: { en: typeof en; fr: typeof en } = {
     evidence: (n) => `${n} réponse${n > 1 ? 's' : ''}`,
     teacher: (level) => `enseignant : ${level}`,
     non_acquis: 'Non acquis',
-    en_cours: 'En cours d’acquisition',
+    en_cours: 'En cours',
     acquis: 'Acquis',
     expert: 'Expert',
     noProgress: 'Aucune activité pour l’instant : votre progression s’affichera après la première.',

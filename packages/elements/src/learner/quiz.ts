@@ -27,7 +27,7 @@ function questionElement(q: QuestionDefinition): KairosQuestion {
   else if (feedback) el.feedback = feedback;
   el.setAttribute(
     'exportparts',
-    'question, prompt, feedback, choice, input, items, item, move, pair, select',
+    'question, prompt, feedback, right, wrong, choice, input, problem, items, item, move, pair, select',
   );
   return el;
 }
