@@ -14,3 +14,16 @@ defineElement('kairos-ordering', KairosOrdering);
 defineElement('kairos-matching', KairosMatching);
 defineElement('kairos-long-text', KairosLongText);
 defineElement('kairos-quiz', KairosQuiz);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'kairos-quiz': KairosQuiz;
+    'kairos-choice': KairosChoice;
+    'kairos-true-false': KairosTrueFalse;
+    'kairos-fill-in': KairosFillIn;
+    'kairos-numeric': KairosNumeric;
+    'kairos-ordering': KairosOrdering;
+    'kairos-matching': KairosMatching;
+    'kairos-long-text': KairosLongText;
+  }
+}

@@ -117,9 +117,3 @@ export class KairosActivity extends LitElement {
       </div>`;
   }
 }
-
-declare global {
-  interface HTMLElementTagNameMap {
-    'kairos-activity': KairosActivity;
-  }
-}

@@ -176,9 +176,3 @@ export class KairosProgress extends LitElement {
     </section>`;
   }
 }
-
-declare global {
-  interface HTMLElementTagNameMap {
-    'kairos-progress': KairosProgress;
-  }
-}

@@ -338,9 +338,3 @@ export class KairosQuiz extends LitElement {
     </div>`;
   }
 }
-
-declare global {
-  interface HTMLElementTagNameMap {
-    'kairos-quiz': KairosQuiz;
-  }
-}
