@@ -46,6 +46,8 @@ const QUESTIONS = `
   </kairos-matching>
   <kairos-long-text prompt="Why do countries have capitals?" competencies="${C1}"></kairos-long-text>`;
 
+type KairosQuizLike = HTMLElement & { questions: Element[] };
+
 /** The focused element, looking inside shadow roots, with the question it belongs to. */
 const focused = (page: Page) =>
   page.evaluate(() => {
@@ -429,12 +431,12 @@ describe.skipIf(skipBrowserTests)('learner widgets in Chromium', () => {
     await expect
       .poll(() => shadowText(p, '#bad'))
       .toContain('the quiz definition is not valid: id: an activity IRI');
-    // attempt 1: only π right → 1 / 4, failed (pass mark 0.5)
+    // attempt 1: both answers wrong → 0 / 4, failed (pass mark 0.5); the numeric's "incorrect" feedback
     await p.locator('#q kairos-choice input[value=lyon]').check();
-    await p.locator('#q kairos-numeric input').fill('3.14');
+    await p.locator('#q kairos-numeric input').fill('3');
     await p.locator('#q').getByRole('button', { name: 'Check my answers' }).click();
-    await expect.poll(() => shadowText(p, '#q')).toContain('Score: 1 / 4 (25%). Not passed yet.');
-    expect(await shadowText(p, '#q kairos-numeric')).toContain('✓ Right.');
+    await expect.poll(() => shadowText(p, '#q')).toContain('Score: 0 / 4 (0%). Not passed yet.');
+    expect(await shadowText(p, '#q kairos-numeric')).toContain('✗ Not quite. About 3.14.');
     expect(await p.locator('#q kairos-choice input[value=lyon]').isDisabled()).toBe(true); // locked once checked
     await p.locator('#q').getByRole('button', { name: 'Try again' }).click();
     expect(await shadowText(p, '#q')).toContain('Attempt 2 of 2');
@@ -446,11 +448,13 @@ describe.skipIf(skipBrowserTests)('learner widgets in Chromium', () => {
     await p.locator('#q kairos-matching select').nth(1).selectOption('paris');
     await p.locator('#q').getByRole('button', { name: 'Check my answers' }).click();
     await expect.poll(() => shadowText(p, '#q')).toContain('Score: 3 / 4 (75%). Passed.');
+    expect(await shadowText(p, '#q kairos-choice')).toContain('✓ Right. Yes.');
+    expect(await shadowText(p, '#q kairos-matching')).toContain('✗ Not quite.');
     expect(await p.locator('#q').getByRole('button', { name: 'Try again' }).count()).toBe(0);
     expect(await p.locator('#q').evaluate((q: any) => q.submit())).toBe(false);
     expect(await p.evaluate(() => (window as unknown as { seen: string[] }).seen)).toEqual([
       'kairos-attempt 1',
-      'kairos-complete 1/4 false',
+      'kairos-complete 0/4 false',
       'kairos-attempt 2',
       'kairos-complete 3/4 true',
     ]);
@@ -476,6 +480,16 @@ describe.skipIf(skipBrowserTests)('learner widgets in Chromium', () => {
     expect(matching.map((s) => [s.result!.response, s.result!.success])).toEqual([
       ['fr[.]paris[,]it[.]paris', false],
     ]);
+    // the same JSON given as the definition property
+    const json = await (await fetch(`${ep.url}/quiz.json`)).json();
+    await p.evaluate((d) => {
+      const quiz = document.createElement('kairos-quiz');
+      quiz.id = 'prop';
+      quiz.definition = d;
+      document.querySelector('main')!.append(quiz);
+    }, json);
+    await expect.poll(() => shadowText(p, '#prop')).toContain('Capitals (JSON)');
+    expect(await p.locator('#prop').evaluate((q) => (q as KairosQuizLike).questions.length)).toBe(3);
   });
 
   it('completes an activity by its button, its slot, complete(), or when its quizzes are checked', async () => {

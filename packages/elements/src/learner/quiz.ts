@@ -4,33 +4,16 @@ import { property, state } from 'lit/decorators.js';
 import { Localize } from '../shared/localize.js';
 import { type LoadState, renderState } from '../shared/states.js';
 import { tokens } from '../shared/tokens.js';
-import { parseQuizDefinition, type QuestionDefinition, type QuizDefinition } from './definition.js';
+import { questionElement } from './build.js';
+import { parseQuizDefinition, type QuizDefinition } from './definition.js';
 import { KairosAttemptEvent, KairosCompleteEvent, type WidgetScore } from './events.js';
 import { MESSAGES } from './messages.js';
 import type { KairosQuestion } from './question.js';
-import { judge, passMarkOf, quizScore, toQuestionInput } from './scoring.js';
+import { answerScore, judge, passMarkOf, quizScore, toQuestionInput } from './scoring.js';
 import { learnerStyles } from './styles.js';
 import { findTracker } from './tracker.js';
 
 const pageId = () => location.origin + location.pathname;
-
-/** A question element for one question of a quiz definition. */
-function questionElement(q: QuestionDefinition): KairosQuestion {
-  const el = document.createElement(`kairos-${q.type}`) as KairosQuestion;
-  const { id, type: _, feedback, ...rest } = q;
-  Object.assign(el, rest, { questionId: id ?? '' });
-  if (typeof feedback === 'object')
-    Object.assign(el, {
-      feedbackCorrect: feedback.correct ?? '',
-      feedbackIncorrect: feedback.incorrect ?? '',
-    });
-  else if (feedback) el.feedback = feedback;
-  el.setAttribute(
-    'exportparts',
-    'question, prompt, feedback, right, wrong, choice, input, problem, items, item, move, pair, select',
-  );
-  return el;
-}
 
 /**
  * A quiz: question elements as children (`kairos-choice`, `kairos-true-false`, `kairos-fill-in`,
@@ -227,7 +210,7 @@ export class KairosQuiz extends LitElement {
 
   /**
    * Checks the answers: records them, shows the feedback and the score, and completes the quiz. Returns
-   * `false` (and shows why) when a required question is unanswered or no attempt is left.
+   * `false` when a required question is unanswered (and says so) or when it is checked already (see `retry()`).
    */
   submit(): boolean {
     this.updateForm();
@@ -242,10 +225,7 @@ export class KairosQuiz extends LitElement {
       if (response !== undefined)
         t?.answer(toQuestionInput(spec), response, {
           success: o.success,
-          score:
-            o.success === undefined
-              ? undefined
-              : { raw: o.raw, min: 0, max: o.max, scaled: o.max ? o.raw / o.max : 0 },
+          score: o.success === undefined ? undefined : answerScore(o),
           context: { ...context, objectives: spec.competencies },
         });
       return o;

@@ -131,6 +131,14 @@ export function judge(q: QuestionSpec, response: InteractionResponse | undefined
   return { success, raw: success ? max : 0, max, feedback };
 }
 
+/** The `result.score` of one answer: the points won of the points at stake. */
+export const answerScore = (o: Outcome) => ({
+  raw: o.raw,
+  min: 0,
+  max: o.max,
+  scaled: o.max ? o.raw / o.max : 0,
+});
+
 /** A pass mark as written: `0.7` or `70%`. */
 export function passMarkOf(v: string | number | undefined): number | undefined {
   if (v === undefined || v === '') return undefined;
