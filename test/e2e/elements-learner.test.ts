@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Locator, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type {
+  KairosActivity,
+  KairosProgress,
+  KairosQuiz,
+} from '../../packages/elements/src/learner/index.js';
 import type { LearnerDetail } from '../../packages/elements/src/shared/api-types.js';
 import { SqlRecordStore } from '../../packages/server/src/storage/record/sql/record-store.js';
 import { openPglite } from '../../packages/server/src/storage/sql/database.js';
@@ -14,9 +19,17 @@ import { type ElementsPage, elementsPage } from '../support/elements.js';
 
 type Statement = {
   verb: { id: string };
-  object: { id: string; definition?: Record<string, any> };
-  result?: Record<string, any>;
-  context?: { contextActivities?: Record<string, { id: string; definition?: Record<string, any> }[]> };
+  object: {
+    id: string;
+    definition?: { interactionType?: string; correctResponsesPattern?: string[]; [k: string]: unknown };
+  };
+  result?: {
+    response?: string;
+    success?: boolean;
+    completion?: boolean;
+    score?: { raw?: number; min?: number; max?: number; scaled?: number };
+  };
+  context?: { contextActivities?: Record<string, { id: string; definition?: { type?: string } }[]> };
 };
 
 const ADL = (v: string) => `http://adlnet.gov/expapi/verbs/${v}`;
@@ -45,8 +58,6 @@ const QUESTIONS = `
     <option value="paris" target>Paris</option><option value="rome" target>Rome</option>
   </kairos-matching>
   <kairos-long-text prompt="Why do countries have capitals?" competencies="${C1}"></kairos-long-text>`;
-
-type KairosQuizLike = HTMLElement & { questions: Element[] };
 
 /** The focused element, looking inside shadow roots, with the question it belongs to. */
 const focused = (page: Page) =>
@@ -222,7 +233,7 @@ describe.skipIf(skipBrowserTests)('learner widgets in Chromium', () => {
       { bundles: ['learner'] },
     );
     const quiz = ep.page.locator('kairos-quiz');
-    expect(await quiz.evaluate((q: any) => q.questions.map((x: Element) => x.localName))).toEqual([
+    expect(await quiz.evaluate((q) => (q as KairosQuiz).questions.map((x) => x.localName))).toEqual([
       'kairos-choice',
       'kairos-true-false',
       'kairos-fill-in',
@@ -346,7 +357,7 @@ describe.skipIf(skipBrowserTests)('learner widgets in Chromium', () => {
       expect(await ep.axe()).toEqual([]);
       expect(await ep.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
       await answerAll(lesson, 'Lisbon', lang === 'fr' ? 'Monter « one third »' : undefined);
-      await lesson.locator('kairos-quiz').evaluate((q: any) => q.submit());
+      await lesson.locator('kairos-quiz').evaluate((q) => (q as KairosQuiz).submit());
       await expect
         .poll(() => shadowText(ep.page, 'kairos-activity kairos-quiz'))
         .toContain(lang === 'fr' ? 'Pas encore réussi.' : 'Not passed yet.');
@@ -391,7 +402,7 @@ describe.skipIf(skipBrowserTests)('learner widgets in Chromium', () => {
     await p.evaluate(() =>
       document.querySelector('form')!.addEventListener('submit', (e) => {
         e.preventDefault();
-        (window as any).onSubmitted();
+        (window as unknown as { onSubmitted(): void }).onSubmitted();
       }),
     );
     await p.getByRole('button', { name: 'Send' }).click();
@@ -451,7 +462,7 @@ describe.skipIf(skipBrowserTests)('learner widgets in Chromium', () => {
     expect(await shadowText(p, '#q kairos-choice')).toContain('✓ Right. Yes.');
     expect(await shadowText(p, '#q kairos-matching')).toContain('✗ Not quite.');
     expect(await p.locator('#q').getByRole('button', { name: 'Try again' }).count()).toBe(0);
-    expect(await p.locator('#q').evaluate((q: any) => q.submit())).toBe(false);
+    expect(await p.locator('#q').evaluate((q) => (q as KairosQuiz).submit())).toBe(false);
     expect(await p.evaluate(() => (window as unknown as { seen: string[] }).seen)).toEqual([
       'kairos-attempt 1',
       'kairos-complete 0/4 false',
@@ -489,7 +500,7 @@ describe.skipIf(skipBrowserTests)('learner widgets in Chromium', () => {
       document.querySelector('main')!.append(quiz);
     }, json);
     await expect.poll(() => shadowText(p, '#prop')).toContain('Capitals (JSON)');
-    expect(await p.locator('#prop').evaluate((q) => (q as KairosQuizLike).questions.length)).toBe(3);
+    expect(await p.locator('#prop').evaluate((q) => (q as KairosQuiz).questions.length)).toBe(3);
   });
 
   it('completes an activity by its button, its slot, complete(), or when its quizzes are checked', async () => {
@@ -515,11 +526,11 @@ describe.skipIf(skipBrowserTests)('learner widgets in Chromium', () => {
     await expect.poll(() => shadowText(p, '#a1')).toContain('✓ Terminé');
     expect(await p.locator('#a1').getByRole('button').count()).toBe(0);
     await p.getByRole('button', { name: 'Finished reading' }).click();
-    await p.locator('#a3').evaluate((a: any) => a.complete());
+    await p.locator('#a3').evaluate((a) => (a as KairosActivity).complete());
     expect(await completed()).toEqual(['a1', 'a2', 'a3']);
-    await p.locator('#qa').evaluate((q: any) => q.submit());
+    await p.locator('#qa').evaluate((q) => (q as KairosQuiz).submit());
     expect(await completed()).toEqual(['a1', 'a2', 'a3']); // one quiz of two
-    await p.locator('#qb').evaluate((q: any) => q.submit());
+    await p.locator('#qb').evaluate((q) => (q as KairosQuiz).submit());
     expect(await completed()).toEqual(['a1', 'a2', 'a3', 'a4']);
     const sent = await delivered(13); // the quizzes were checked unanswered: no answered statement
     const of = (verb: string) => sent.filter((s) => s.verb.id === ADL(verb)).map((s) => s.object.id);
@@ -566,7 +577,7 @@ describe.skipIf(skipBrowserTests)('quiz answers on a real Kairos', () => {
     const res = await fetch(`${app.url}${path}`, {
       headers: { authorization: auth, 'x-experience-api-version': '2.0.0' },
     });
-    return { status: res.status, body: (await res.json()) as any };
+    return { status: res.status, body: (await res.json()) as unknown };
   };
 
   beforeAll(async () => {
@@ -630,8 +641,8 @@ describe.skipIf(skipBrowserTests)('quiz answers on a real Kairos', () => {
     await expect
       .poll(
         async () => {
-          stored = (await call(`/xapi/statements?agent=${agent}&limit=100&ascending=true`, key)).body
-            .statements;
+          const r = await call(`/xapi/statements?agent=${agent}&limit=100&ascending=true`, key);
+          stored = (r.body as { statements: Statement[] }).statements;
           return stored.length;
         },
         { timeout: 15_000 },
@@ -690,7 +701,7 @@ describe.skipIf(skipBrowserTests)('quiz answers on a real Kairos', () => {
     expect(byType['long-fill-in']!.result!.score).toBeUndefined();
     const quiz = (verb: string) => stored.find((s) => s.verb.id === ADL(verb) && s.object.id === QUIZ)!;
     expect(quiz('passed').result).toMatchObject({ success: true, score: { raw: 6, min: 0, max: 7 } });
-    expect(quiz('passed').result!.score.scaled).toBeCloseTo(6 / 7, 9);
+    expect(quiz('passed').result!.score!.scaled).toBeCloseTo(6 / 7, 9);
     expect(quiz('completed').result).toMatchObject({
       completion: true,
       success: true,
@@ -709,7 +720,7 @@ describe.skipIf(skipBrowserTests)('quiz answers on a real Kairos', () => {
       .poll(
         async () => {
           const r = await call(`/api/v1/courses/${C}/learners/${encodeURIComponent(agentKey)}`, reader);
-          detail = r.status === 200 ? r.body : undefined;
+          detail = r.status === 200 ? (r.body as LearnerDetail) : undefined;
           return detail?.learner.statements;
         },
         { timeout: 15_000 },
@@ -736,7 +747,7 @@ describe.skipIf(skipBrowserTests)('quiz answers on a real Kairos', () => {
     expect(c2).toMatchObject({ evidence: 1, level: null }); // one evidence: not assessed yet
 
     // <kairos-progress> reads the same projection with the learner's own token (learners/me)
-    await ep.page.locator('kairos-progress').evaluate((el: any) => el.refresh());
+    await ep.page.locator('kairos-progress').evaluate((el) => (el as KairosProgress).refresh());
     await expect.poll(() => shadowText(ep.page, 'kairos-progress')).toContain(C2);
     const shown = await shadowText(ep.page, 'kairos-progress');
     expect(shown).toContain(
