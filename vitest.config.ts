@@ -9,6 +9,10 @@ export default defineConfig({
     alias: [
       { find: /^@kairos\/xapi$/, replacement: src('./packages/xapi/src/index.ts') },
       { find: /^@kairos\/sdk$/, replacement: src('./packages/sdk/src/index.ts') },
+      {
+        find: /^@kairos\/elements\/quiz-definition\.js$/,
+        replacement: src('./packages/elements/src/quiz-definition.ts'),
+      },
       { find: /^@kairos\/elements$/, replacement: src('./packages/elements/src/index.ts') },
       { find: /^@kairos\/server$/, replacement: src('./packages/server/src/index.ts') },
     ],

@@ -9,6 +9,7 @@ export default kairosPackage({
   dir: import.meta.dirname,
   entries: {
     index: 'src/index.ts',
+    'quiz-definition': 'src/quiz-definition.ts',
     ...Object.fromEntries(defines.map((f) => [`define/${f.slice(0, -3)}`, `src/define/${f}`])),
   },
   platform: 'browser',

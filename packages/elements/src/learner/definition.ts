@@ -155,3 +155,19 @@ export function parseQuizDefinition(json: unknown): QuizDefinition {
   if (bad.length) throw new QuizDefinitionError(bad);
   return d;
 }
+
+/** The IRI of each question of a quiz, in order: its own `id`, else the quiz id + `/q` + its position from 1. */
+export function questionIris(d: QuizDefinition): string[] {
+  return d.questions.map((q, i) => q.id ?? `${d.id}/q${i + 1}`);
+}
+
+/**
+ * The points a quiz is scored out of, as `<kairos-quiz>` scores it: the points of every question with a
+ * correct answer (a long text, or a question without `correct`, is not scored). A graded placement's line
+ * item uses it as its maximum.
+ */
+export function quizMaximum(d: QuizDefinition): number {
+  return d.questions
+    .filter((q) => q.type !== 'long-text' && q.correct !== undefined)
+    .reduce((sum, q) => sum + (q.points ?? 1), 0);
+}

@@ -6,6 +6,8 @@ export {
   type QuestionDefinition,
   type QuizDefinition,
   QuizDefinitionError,
+  questionIris,
+  quizMaximum,
 } from './definition.js';
 export { KairosAttemptEvent, KairosCompleteEvent, type WidgetScore } from './events.js';
 export { KairosMatching } from './matching.js';
