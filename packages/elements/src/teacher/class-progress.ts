@@ -83,6 +83,8 @@ export interface ClassProgressData {
  * @cssproperty --kairos-accent - The completed part of a bar.
  * @cssproperty --kairos-progress-reached - The reached part of a bar (default: the accent, lighter).
  * @cssproperty --kairos-danger - Flags.
+ *
+ * @tagname kairos-class-progress
  */
 export class KairosClassProgress extends TeacherElement<ClassProgressData> {
   static override styles = [

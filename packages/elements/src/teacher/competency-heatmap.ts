@@ -44,6 +44,8 @@ type M = typeof en;
  * @cssproperty --kairos-level-acquis - Level acquis
  * @cssproperty --kairos-level-expert - Level expert
  * @cssproperty --kairos-heatmap-height - Height of the grid's box before it scrolls (default 28rem).
+ *
+ * @tagname kairos-competency-heatmap
  */
 export class KairosCompetencyHeatmap extends TeacherElement<Competencies> {
   static override styles = [tokens, teacherStyles, heatmapStyles];

@@ -62,6 +62,8 @@ const RECENT = 6;
  * @cssproperty --kairos-surface - Panels' background.
  * @cssproperty --kairos-border - Borders.
  * @cssproperty --kairos-gap - Space between the widgets (default 1rem).
+ *
+ * @tagname kairos-dashboard
  */
 export class KairosDashboard extends TeacherElement<Overview> {
   static override styles = [tokens, teacherStyles, dashboardStyles];

@@ -89,6 +89,8 @@ const fr: typeof en = {
  * @cssproperty --kairos-accent - Bars.
  * @cssproperty --kairos-danger - Common wrong answers.
  * @cssproperty --kairos-success - Correct answers (default #1a7f37).
+ *
+ * @tagname kairos-item-analysis
  */
 export class KairosItemAnalysis extends TeacherElement<ItemAnalysis> {
   static override styles = [

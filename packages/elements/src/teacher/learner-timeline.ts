@@ -37,6 +37,8 @@ type Mastery = LearnerDetail['mastery'][number];
  * @csspart state - Loading, empty and error messages.
  * @cssproperty --kairos-accent - The P line.
  * @cssproperty --kairos-level-* - Level swatches.
+ *
+ * @tagname kairos-learner-timeline
  */
 export class KairosLearnerTimeline extends TeacherElement<LearnerDetail> {
   static override styles = [tokens, teacherStyles, timelineStyles];

@@ -153,6 +153,8 @@ const sortValue = (a: Row, key: SortKey): number | string => {
  * @cssproperty --kairos-accent - Links, focus.
  * @cssproperty --kairos-tooltip-bg - Tooltip background.
  * @cssproperty --kairos-tooltip-text - Tooltip text.
+ *
+ * @tagname kairos-stuck-points
  */
 export class KairosStuckPoints extends TeacherElement<StuckPoints> {
   static override styles = [tokens, teacherStyles, stuckStyles];
