@@ -51,7 +51,9 @@ describe('LTI 1.3 launches over HTTP', () => {
   it('learner launch → activity page with the SDK bootstrap → statements accepted with the minted token', async () => {
     const launched = await launchOverHttp(lms.loginUrl(learnerSpec()));
     expect(launched.status).toBe(200);
-    expect(launched.html).toContain('/sdk/kairos.js');
+    expect(launched.html).toContain('/elements/kairos-learner.js');
+    expect(launched.html).toContain('<kairos-quiz');
+    expect(launched.html).toContain('<kairos-progress>');
     const boot = bootstrapOf(launched.html);
     expect(boot.endpoint).toBe(`${kairos.url}/xapi`);
     expect(boot.actor).toEqual({
@@ -135,7 +137,7 @@ describe('LTI 1.3 launches over HTTP', () => {
           headers: { authorization: `Bearer ${form.fields.token}`, accept: 'application/json' },
         })
       ).json()) as { rows: { userId: string; statements: number; role: string }[] };
-    for (let i = 0; i < 50; i++) {
+    for (let i = 0; i < 150; i++) {
       if ((await viewOf()).rows.find((r) => r.userId === lms.users.learner.id)?.statements) break;
       await new Promise((r) => setTimeout(r, 100));
     }

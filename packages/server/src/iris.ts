@@ -29,3 +29,11 @@ export const ltiActor = (issuer: string, sub: string) => ({
   objectType: 'Agent' as const,
   account: { homePage: issuer, name: sub },
 });
+
+/** The activity IRI of a quiz a teacher wrote in the deep-linking picker. */
+export const quizIri = (publicUrl: string, tenantId: string, quizId: string): string =>
+  `${publicUrl}/lti/${seg(tenantId)}/quizzes/${seg(quizId)}`;
+
+/** The activity IRI of a built-in catalog item (`fractions-quiz`…). */
+export const catalogIri = (publicUrl: string, itemId: string): string =>
+  `${publicUrl}/activities/${seg(itemId)}`;

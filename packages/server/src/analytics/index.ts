@@ -1,6 +1,7 @@
 import { type Express, Router } from 'express';
 import { authenticate } from '../auth/authenticate.js';
 import type { AppDeps } from '../http/app.js';
+import { ANALYTICS_CORS, bearerCors } from '../http/cors.js';
 import type { ConsistencyTracker } from '../lrs/consistency.js';
 import { GRADES_CHANNEL } from '../lti/ags.js';
 import { ScoreQueue } from '../lti/ags-queue.js';
@@ -55,6 +56,8 @@ export function createAnalyticsFeature(options: AnalyticsFeatureOptions = {}) {
     app.locals.projector = projector;
 
     const api = Router();
+    // widgets on a developer's site call the API with a token their backend minted
+    api.use(bearerCors(ANALYTICS_CORS));
     api.get('/openapi.json', (_req, res) => {
       res.json(openApiDocument(routes, config.publicUrl, VERSION));
     });

@@ -1,11 +1,11 @@
 import express, { type Express, Router } from 'express';
 import { authenticate } from '../auth/authenticate.js';
 import type { AppDeps } from '../http/app.js';
+import { bearerCors, XAPI_CORS } from '../http/cors.js';
 import { about } from './about.js';
 import { alternateRequestSyntax } from './alternate-syntax.js';
 import { beaconRouter } from './beacon.js';
 import { ConsistencyTracker } from './consistency.js';
-import { xapiCors } from './cors.js';
 import { documentsRouter } from './documents/index.js';
 import { rateLimit } from './rate-limit.js';
 import { InsertCoalescer } from './statements/coalescer.js';
@@ -25,7 +25,7 @@ export function lrsFeature(app: Express, deps: AppDeps): void {
   };
   app.locals.consistency = statementDeps.consistency;
   const xapi = Router();
-  xapi.use(xapiCors());
+  xapi.use(bearerCors(XAPI_CORS));
   xapi.get('/about', about);
   xapi.use(beaconRouter({ ...statementDeps, publicUrl: config.publicUrl, bodyLimit: config.bodyLimit }));
   xapi.use(alternateRequestSyntax({ bodyLimit: config.bodyLimit }));

@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { ActivityTypes, agentKey } from '@kairos/xapi';
 import { mintToken } from '../auth/tokens.js';
 import { courseIri, ltiActor, resourceLinkIri } from '../iris.js';
-import { activityById } from './catalog.js';
 import type { LtiDeps } from './deps.js';
 import type { MessageHandler } from './launch.js';
+import { type LaunchBootstrap, learnerPage } from './learner-page.js';
 import { LtiError } from './lti-error.js';
-import { esc, formPost, page, scriptJson } from './pages.js';
+import { formPost } from './pages.js';
+import { type Placement, placementOf } from './placements.js';
 import { kairosRole } from './roles.js';
 import { saveServiceEndpoints } from './service-records.js';
 import type { LaunchClaims } from './verify.js';
@@ -73,14 +74,13 @@ export function readLaunch(claims: LaunchClaims, tenantId: string): ResourceLaun
 }
 
 /** Creates or updates the context, resource link, person and enrollment rows of a launch. */
-export async function recordLaunch(deps: LtiDeps, l: ResourceLaunch): Promise<void> {
+export async function recordLaunch(deps: LtiDeps, l: ResourceLaunch, placed: Placement): Promise<void> {
   const { tenantId } = l;
   const contextIri = courseIri(deps.publicUrl, tenantId, l.context.id);
-  const activity = activityById(l.custom.activity);
   await saveServiceEndpoints(deps.keyed, l, {
     contextIri,
     linkIri: resourceLinkIri(deps.publicUrl, tenantId, l.link.id),
-    scoreMaximum: activity?.scoreMaximum,
+    scoreMaximum: placed.scoreMaximum,
   });
   const roster = deps.stores.analytics.roster;
   const at = new Date().toISOString();
@@ -97,10 +97,10 @@ export async function recordLaunch(deps: LtiDeps, l: ResourceLaunch): Promise<vo
     resourceLinkId: l.link.id,
     contextId: l.context.id,
     iri: resourceLinkIri(deps.publicUrl, tenantId, l.link.id),
-    title: l.link.title ?? activity?.title,
-    activityId: activity?.id,
+    title: placed.title,
+    activityId: placed.activityId,
     lineItemUrl: l.lineItemUrl,
-    scoreMaximum: activity?.scoreMaximum,
+    scoreMaximum: placed.scoreMaximum,
   });
   await roster.upsertPerson({
     tenantId,
@@ -142,7 +142,8 @@ export function resourceLinkHandler(
         `roles ${(claims[`${LTI}roles`] as string[]).join(',')}`,
       );
     }
-    await recordLaunch(deps, l);
+    const placed = await placementOf(deps, l.tenantId, l.link, l.custom);
+    await recordLaunch(deps, l, placed);
     const contextIri = courseIri(deps.publicUrl, l.tenantId, l.context.id);
     if (l.role === 'instructor') {
       const token = await mintToken(
@@ -158,9 +159,10 @@ export function resourceLinkHandler(
         LAUNCH_TOKEN_TTL_S,
       );
       onInstructor?.(l);
+      const lang = (l.locale ?? 'en').slice(0, 2);
       res
         .type('html')
-        .send(formPost('Opening the Kairos dashboard…', `${deps.publicUrl}/dashboard`, { token }));
+        .send(formPost('Opening the Kairos dashboard…', `${deps.publicUrl}/dashboard`, { token, lang }));
       return;
     }
     const actor = ltiActor(l.issuer, l.sub);
@@ -175,9 +177,8 @@ export function resourceLinkHandler(
       },
       LAUNCH_TOKEN_TTL_S,
     );
-    const activity = activityById(l.custom.activity);
     const language = (l.locale ?? 'en').slice(0, 2);
-    const bootstrap = {
+    const bootstrap: LaunchBootstrap = {
       endpoint: `${deps.publicUrl}/xapi`,
       token,
       actor,
@@ -196,22 +197,6 @@ export function resourceLinkHandler(
       },
       language,
     };
-    res
-      .type('html')
-      .send(learnerPage(bootstrap, l.link.title ?? activity?.title ?? 'Activity', activity?.description));
+    res.type('html').send(learnerPage(bootstrap, placed, `${deps.publicUrl}/elements`));
   };
-}
-
-function learnerPage(bootstrap: Record<string, unknown>, title: string, description?: string): string {
-  // /sdk/kairos.js is served by the SDK work; until then the page still renders and the bootstrap is there.
-  return page(
-    title,
-    `<main><h1>${esc(title)}</h1>${description ? `<p>${esc(description)}</p>` : ''}
-<p class="muted">Your work in this activity is recorded for your course.</p>
-<div id="kairos-activity"></div></main>
-<script type="application/json" id="kairos-launch">${scriptJson(bootstrap)}</script>
-<script src="/sdk/kairos.js" defer></script>
-<script>addEventListener('DOMContentLoaded',function(){if(window.Kairos&&Kairos.fromLaunch){window.kairos=Kairos.fromLaunch()}})</script>`,
-    String(bootstrap.language),
-  );
 }

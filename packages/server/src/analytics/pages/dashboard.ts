@@ -4,7 +4,7 @@ import { authenticate } from '../../auth/authenticate.js';
 import type { Principal } from '../../auth/principal.js';
 import { HttpError } from '../../errors.js';
 import type { ScoreJob, ScoreQueue } from '../../lti/ags-queue.js';
-import { esc, ltiErrors, page, scriptJson } from '../../lti/pages.js';
+import { esc, ltiErrors, page } from '../../lti/pages.js';
 import type { Fact, RosterMember } from '../../storage/types.js';
 import type * as S from '../api/schemas.js';
 import { courseScope, type ScopeDeps } from '../api/scope.js';
@@ -33,6 +33,8 @@ export interface DashboardView {
   overview: z.infer<typeof S.Overview>;
   stuckPoints: z.infer<typeof S.StuckPoint>[];
   rows: DashboardRow[];
+  /** The roster groups the dashboard filters by. */
+  groups: { id: string; name?: string }[];
   /** Grade passback of this course: sent, queued and failing score posts. */
   grades: Pick<
     ScoreJob,
@@ -120,6 +122,7 @@ export async function dashboardView(d: ScopeDeps, p: Principal, queue: ScoreQueu
     overview,
     stuckPoints: stuck.activities,
     rows,
+    groups: (await roster.groups(s.tenantId, contextId)).map((g) => ({ id: g.groupId, name: g.name })),
     grades: (await queue.ofContext(s.tenantId, contextId)).map((j) => ({
       resourceLinkId: j.resourceLinkId,
       status: j.status,
@@ -139,9 +142,47 @@ function score(s: DashboardRow['lastScore']): string {
   return String(s.raw ?? '—');
 }
 
-const pct = (v: number | undefined) => (v === undefined ? '—' : `${Math.round(v * 100)} %`);
+const STRINGS = {
+  en: {
+    roster: (n: number) => `Roster (${n} learner${n === 1 ? '' : 's'})`,
+    synced: (at: string) => `roster synced ${at}`,
+    notSynced: 'roster not synced yet (names appear as learners launch)',
+    rosterLink: 'Roster and grade book',
+    learner: 'Learner',
+    launched: 'Launched',
+    latest: 'Latest statement',
+    latestScore: 'Latest score',
+    flags: 'Flags',
+    never: 'never started',
+    none: 'No learner yet.',
+    gradeBook: 'Grade book',
+    score: 'Score',
+    status: 'Status',
+    failing: (n: number) => `${n} score(s) could not reach the grade book yet; Kairos keeps retrying.`,
+    retry: 'Retry now',
+  },
+  fr: {
+    roster: (n: number) => `Liste de la classe (${n} apprenant${n > 1 ? 's' : ''})`,
+    synced: (at: string) => `liste synchronisée ${at}`,
+    notSynced: 'liste pas encore synchronisée (les noms apparaissent aux lancements)',
+    rosterLink: 'Liste et carnet de notes',
+    learner: 'Apprenant',
+    launched: 'Lancé',
+    latest: 'Dernière trace',
+    latestScore: 'Dernier score',
+    flags: 'Signaux',
+    never: 'jamais commencé',
+    none: "Aucun apprenant pour l'instant.",
+    gradeBook: 'Carnet de notes',
+    score: 'Score',
+    status: 'État',
+    failing: (n: number) => `${n} note(s) n'ont pas encore atteint le carnet de notes ; Kairos réessaie.`,
+    retry: 'Réessayer maintenant',
+  },
+};
 
-function gradesTable(view: DashboardView, token: string): string {
+function gradesTable(view: DashboardView, token: string, lang: 'en' | 'fr'): string {
+  const s = STRINGS[lang];
   if (view.grades.length === 0) return '';
   const name = (id: string) => view.rows.find((r) => r.userId === id)?.name ?? id;
   const failing = view.grades.filter((g) => g.status === 'retrying').length;
@@ -154,53 +195,46 @@ function gradesTable(view: DashboardView, token: string): string {
     )
     .join('');
   const retry = failing
-    ? `<form method="post" action="/dashboard/grades/retry"><input type="hidden" name="token" value="${esc(token)}">
-<p role="status">${failing} score(s) could not reach the grade book yet; Kairos keeps retrying. <button type="submit">Retry now</button></p></form>`
+    ? `<form method="post" action="/dashboard/grades/retry"><input type="hidden" name="token" value="${esc(token)}"><input type="hidden" name="lang" value="${esc(lang)}">
+<p role="status">${esc(s.failing(failing))} <button type="submit">${esc(s.retry)}</button></p></form>`
     : '';
-  return `<h2>Grade book</h2>${retry}
-<table><thead><tr><th scope="col">Learner</th><th scope="col">Score</th><th scope="col">Status</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<h3>${esc(s.gradeBook)}</h3>${retry}
+<table><thead><tr><th scope="col">${esc(s.learner)}</th><th scope="col">${esc(s.score)}</th><th scope="col">${esc(s.status)}</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-function stuckTable(view: DashboardView): string {
-  const top = view.stuckPoints.slice(0, 10);
-  if (top.length === 0) return '<p class="muted">No activity reached yet.</p>';
-  const rows = top
-    .map(
-      (
-        a,
-      ) => `<tr${a.flagged ? ' class="flagged"' : ''}><td>${esc(a.title ?? a.activity)}${a.flagged ? ' <strong>⚑ stuck point</strong>' : ''}</td>
-<td>${a.n}</td><td>${pct(a.p1?.value)}</td><td>${pct(a.r.value)}</td><td>${pct(a.d.value)}</td><td>${pct(a.t.value)}</td>
-<td title="${esc(a.explanation)}">${a.score}</td></tr>`,
-    )
-    .join('');
-  return `<table><caption>Stuck points (score = 100·(0.30·(1−P1) + 0.25·R + 0.25·D + 0.20·T))</caption>
-<thead><tr><th scope="col">Activity</th><th scope="col">Learners</th><th scope="col">First-attempt success</th><th scope="col">≥ 3 attempts, no success</th><th scope="col">Dropped out</th><th scope="col">Over 2× time</th><th scope="col">Score</th></tr></thead>
-<tbody>${rows}</tbody></table>`;
-}
-
-function render(view: DashboardView, token: string, endpoint: string): string {
-  const learners = view.rows.filter((r) => r.role === 'learner');
-  const o = view.overview;
-  const rows = learners
+function rosterTable(view: DashboardView, lang: 'en' | 'fr'): string {
+  const s = STRINGS[lang];
+  const rows = view.rows
+    .filter((r) => r.role === 'learner')
     .map(
       (
         r,
       ) => `<tr data-user="${esc(r.userId ?? r.learner)}"><td>${esc(r.name ?? r.userId ?? r.learner)}${r.status !== 'active' ? ` <span class="muted">(${esc(r.status)})</span>` : ''}</td>
-<td>${r.launches.map((l) => `${esc(l.title ?? l.resourceLinkId)} ×${l.count}`).join('<br>') || (r.started ? '—' : '<span class="muted">never started</span>')}</td>
+<td>${r.launches.map((l) => `${esc(l.title ?? l.resourceLinkId)} ×${l.count}`).join('<br>') || (r.started ? '—' : `<span class="muted">${esc(s.never)}</span>`)}</td>
 <td>${r.lastStatement ? `${esc(r.lastStatement.verb)} ${esc(r.lastStatement.object)}<br><span class="muted">${esc(r.lastStatement.timestamp)}</span>` : '—'}</td>
 <td class="score">${esc(score(r.lastScore))}</td><td>${esc(r.flags.join(', ') || '—')}</td></tr>`,
     )
     .join('');
+  return `<table><thead><tr><th scope="col">${esc(s.learner)}</th><th scope="col">${esc(s.launched)}</th><th scope="col">${esc(s.latest)}</th><th scope="col">${esc(s.latestScore)}</th><th scope="col">${esc(s.flags)}</th></tr></thead>
+<tbody>${rows || `<tr><td colspan="5">${esc(s.none)}</td></tr>`}</tbody></table>`;
+}
+
+function render(view: DashboardView, token: string, publicUrl: string, lang: 'en' | 'fr'): string {
+  const s = STRINGS[lang];
   const title = view.context.title ?? view.context.id;
+  const learners = view.rows.filter((r) => r.role === 'learner').length;
+  const synced = view.context.rosterSyncedAt ? s.synced(view.context.rosterSyncedAt) : s.notSynced;
   return page(
     `Kairos — ${title}`,
-    `<main><h1>${esc(title)}</h1>
-<p class="muted">${o.roster} learners · ${o.started} started · ${o.notStarted} never started · ${o.completed} completed · ${o.activeLast7Days} active in the last 7 days${view.context.rosterSyncedAt ? ` · roster synced ${esc(view.context.rosterSyncedAt)}` : ' · roster not synced yet (names appear as learners launch)'}</p>
-<h2>Where the class is stuck</h2>${stuckTable(view)}
-<h2>Learners</h2>
-<table><thead><tr><th scope="col">Learner</th><th scope="col">Launched</th><th scope="col">Latest statement</th><th scope="col">Latest score</th><th scope="col">Flags</th></tr></thead>
-<tbody>${rows || '<tr><td colspan="5">No learner yet.</td></tr>'}</tbody></table>${gradesTable(view, token)}</main>
-<script type="application/json" id="kairos-dashboard">${scriptJson({ endpoint, token, course: view.context.id, context: view.context })}</script>`,
+    `<style>body{max-width:none;margin:0;padding:1rem}@media(max-width:30rem){body{padding:.5rem}}
+#roster{margin-top:2rem}table{font-size:.95rem}.table-wrap{overflow-x:auto}</style>
+<main><kairos-dashboard endpoint="${esc(publicUrl)}/api/v1" token="${esc(token)}" course="${esc(view.context.id)}" groups="${esc(JSON.stringify(view.groups))}">
+<a slot="actions" href="#roster">${esc(s.rosterLink)}</a></kairos-dashboard>
+<section id="roster" aria-labelledby="roster-title"><h2 id="roster-title">${esc(s.rosterLink)}</h2>
+${gradesTable(view, token, lang)}<details><summary>${esc(s.roster(learners))}</summary>
+<p class="muted">${esc(synced)}</p><div class="table-wrap">${rosterTable(view, lang)}</div></details></section></main>
+<script type="module" src="${esc(publicUrl)}/elements/kairos-dashboard.js"></script>`,
+    lang,
   );
 }
 
@@ -233,7 +267,9 @@ export function dashboardRouter(d: ScopeDeps & { secret: string }, queue: ScoreQ
     res.setHeader('Cache-Control', 'no-store');
     if (req.accepts(['html', 'json']) === 'json') return void res.json(view);
     const token = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '';
-    res.type('html').send(render(view, token, `${d.publicUrl}/api/v1`));
+    const asked = String(req.body?.lang ?? req.query.lang ?? req.acceptsLanguages('en', 'fr') ?? 'en');
+    const lang = asked.slice(0, 2) === 'fr' ? 'fr' : 'en';
+    res.type('html').send(render(view, token, d.publicUrl, lang));
   };
   router.get('/dashboard', tokenFromForm, auth, handle);
   router.post('/dashboard', form, tokenFromForm, auth, handle);
