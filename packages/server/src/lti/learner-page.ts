@@ -23,15 +23,16 @@ const STRINGS = {
 
 /** The widget of a placement: a quiz, a tracked lesson, or (the dashboard item) nothing but progress. */
 function widget(p: Placement, s: (typeof STRINGS)['en']): string {
+  const lang = p.lang ? ` lang="${esc(p.lang)}"` : '';
   if (p.kind === 'quiz' && p.quiz) {
     // the definition goes in as a property (no attribute can carry it); correct answers are in the page,
     // since the quiz scores in the browser (docs/elements.md, "Quiz JSON")
-    return `<kairos-quiz id="kairos-placed" name="${esc(p.title)}"></kairos-quiz>
+    return `<kairos-quiz id="kairos-placed" name="${esc(p.title)}"${lang}></kairos-quiz>
 <script type="application/json" id="kairos-quiz-definition">${scriptJson(p.quiz)}</script>
 <script type="module">customElements.whenDefined('kairos-quiz').then(function(){document.getElementById('kairos-placed').definition=JSON.parse(document.getElementById('kairos-quiz-definition').textContent)})</script>`;
   }
   if (p.kind === 'dashboard') return '';
-  return `<kairos-activity activity-id="${esc(p.activityIri)}" name="${esc(p.title)}" type="lesson">
+  return `<kairos-activity activity-id="${esc(p.activityIri)}" name="${esc(p.title)}" type="lesson"${lang}>
 ${p.lesson ?? `<p>${esc(s.done)}</p>`}</kairos-activity>`;
 }
 

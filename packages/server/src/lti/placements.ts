@@ -24,6 +24,11 @@ export interface Placement {
   quiz?: QuizDefinition;
   /** `activity`: the lesson's HTML (built-in items only). */
   lesson?: string;
+  /**
+   * The language the content is written in, when it is not the learner's (built-in items are in English):
+   * the widget's `lang`, so its labels and the statements' language maps say so.
+   */
+  lang?: string;
 }
 
 /** Resolves the placement of a launch; a quiz that no longer exists is refused with a clear page. */
@@ -64,6 +69,7 @@ export async function placementOf(
       activityId: item.id,
       scoreMaximum: item.scoreMaximum,
       lesson: item.lesson,
+      lang: 'en',
       quiz: item.quiz && { id: iri, ...item.quiz },
     };
   }
