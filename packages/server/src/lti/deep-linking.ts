@@ -14,9 +14,11 @@ const DL = 'https://purl.imsglobal.org/spec/lti-dl/claim/';
 const SESSION_TTL_S = 3600;
 
 /** What the picker carries from the deep linking request to the response (signed, HS256). */
-interface PickSession {
+export interface PickSession {
   tenantId: string;
   deploymentId: string;
+  /** The instructor who opened the picker (LTI `sub`): the author of a quiz written there. */
+  sub: string;
   returnUrl: string;
   data?: string;
   acceptTypes: string[];
@@ -67,6 +69,7 @@ export function deepLinkingHandler(deps: LtiDeps): MessageHandler {
     const session: PickSession = {
       tenantId: login.tenantId,
       deploymentId: String(claims[`${LTI}deployment_id`]),
+      sub: String(claims.sub),
       returnUrl: settings.deep_link_return_url,
       data: settings.data,
       acceptTypes: settings.accept_types ?? ['ltiResourceLink'],
@@ -93,82 +96,121 @@ export function deepLinkingHandler(deps: LtiDeps): MessageHandler {
 <form method="post" action="${esc(deps.publicUrl)}/lti/deep-link"><input type="hidden" name="session" value="${esc(token)}">
 <ul style="list-style:none;padding:0">${items}</ul>
 <button type="submit" name="action" value="add">Add</button> <button type="submit" name="action" value="cancel" formnovalidate>Cancel</button>
+<p>Or write a quiz of your own: <button type="submit" formaction="${esc(deps.publicUrl)}/lti/deep-link/quiz" name="action" value="write" formnovalidate>Write a quiz</button></p>
 </form></main>`,
       ),
     );
   };
 }
 
+/** Reads the picker's signed session from a posted form; an expired or forged one is refused. */
+export async function verifyPickSession(deps: Pick<LtiDeps, 'secret'>, token: unknown): Promise<PickSession> {
+  try {
+    const { payload } = await jwtVerify(String(token ?? ''), sessionKey(deps.secret), {
+      algorithms: ['HS256'],
+    });
+    return payload as unknown as PickSession;
+  } catch (error) {
+    throw new LtiError(
+      400,
+      'deep_link_expired',
+      'This selection page has expired; start again from your course.',
+      String(error),
+    );
+  }
+}
+
+/** What a deep linking response tells the platform: content items, or a message, or an error. */
+export interface DeepLinkOutcome {
+  items?: Record<string, unknown>[];
+  msg?: string;
+  errormsg?: string;
+  errorlog?: string;
+}
+
+/** The outcome when the placement does not take resource links (the only content Kairos makes). */
+export function refusedTypes(session: PickSession): DeepLinkOutcome | undefined {
+  if (session.acceptTypes.includes('ltiResourceLink')) return undefined;
+  return {
+    errormsg: 'Kairos can only add LTI resource links, which this placement does not accept.',
+    errorlog: `accept_types: ${session.acceptTypes.join(',')}`,
+  };
+}
+
 /**
- * `POST /lti/deep-link`: signs the LtiDeepLinkingResponse with the tenant's tool key (jose, RS256) and
- * posts it back. Built here rather than with ltijs, whose `errormsg` claim key has a trailing space.
+ * Signs the LtiDeepLinkingResponse with the tenant's tool key (jose, RS256) and answers the page that
+ * posts it back to the platform. Built here rather than with ltijs, whose `errormsg` claim key has a
+ * trailing space.
  */
+export async function returnToPlatform(
+  deps: LtiDeps,
+  session: PickSession,
+  outcome: DeepLinkOutcome,
+  res: Response,
+): Promise<void> {
+  const registration = await deps.registry.get(session.tenantId);
+  if (!registration)
+    throw new LtiError(
+      400,
+      'unregistered_platform',
+      'This LMS is no longer registered with Kairos.',
+      session.tenantId,
+    );
+  const claims: Record<string, unknown> = {};
+  if (outcome.items) claims[`${DL}content_items`] = outcome.items;
+  if (outcome.msg !== undefined) claims[`${DL}msg`] = outcome.msg;
+  if (outcome.errormsg !== undefined) claims[`${DL}errormsg`] = outcome.errormsg;
+  if (outcome.errorlog !== undefined) claims[`${DL}errorlog`] = outcome.errorlog;
+  const { kid, key } = await deps.registry.signingKey(registration);
+  const jwt = await new SignJWT({
+    nonce: randomUUID(),
+    [`${LTI}message_type`]: 'LtiDeepLinkingResponse',
+    [`${LTI}version`]: '1.3.0',
+    [`${LTI}deployment_id`]: session.deploymentId,
+    ...(session.data !== undefined ? { [`${DL}data`]: session.data } : {}),
+    ...claims,
+  })
+    .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
+    .setIssuer(registration.clientId)
+    .setAudience(registration.issuer)
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .sign(key);
+  // When the picker ran in the "new window" of a cookie-less frame, the frame posts the response (Moodle).
+  res
+    .type('html')
+    .send(
+      formPost(
+        'Returning to your course…',
+        session.returnUrl,
+        { JWT: jwt },
+        undefined,
+        deepLinkReturnScript(),
+      ),
+    );
+}
+
+/** The outcome of a teacher who cancels (the picker, the quiz editor). */
+export const NOTHING_ADDED: DeepLinkOutcome = { msg: 'Nothing was added.' };
+
+/** `POST /lti/deep-link`: the catalog items picked, returned to the platform. */
 export function deepLinkResponseHandler(deps: LtiDeps) {
   return async function deepLinkResponse(req: Request, res: Response): Promise<void> {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    let session: PickSession;
-    try {
-      ({ payload: session } = (await jwtVerify(String(body.session ?? ''), sessionKey(deps.secret), {
-        algorithms: ['HS256'],
-      })) as unknown as { payload: PickSession });
-    } catch (error) {
-      throw new LtiError(
-        400,
-        'deep_link_expired',
-        'This selection page has expired; start again from your course.',
-        String(error),
-      );
-    }
-    const registration = await deps.registry.get(session.tenantId);
-    if (!registration)
-      throw new LtiError(
-        400,
-        'unregistered_platform',
-        'This LMS is no longer registered with Kairos.',
-        session.tenantId,
-      );
+    const session = await verifyPickSession(deps, body.session);
     const chosen = ([] as unknown[]).concat(body.items ?? []).map(String);
     const items = CATALOG.filter((i) => chosen.includes(i.id));
-    const claims: Record<string, unknown> = {};
-    if (body.action === 'cancel') {
-      claims[`${DL}msg`] = 'Nothing was added.';
-    } else if (!session.acceptTypes.includes('ltiResourceLink')) {
-      claims[`${DL}errormsg`] =
-        'Kairos can only add LTI resource links, which this placement does not accept.';
-      claims[`${DL}errorlog`] = `accept_types: ${session.acceptTypes.join(',')}`;
-    } else if (items.length === 0) {
-      claims[`${DL}errormsg`] = 'No Kairos activity was selected.';
-    } else {
-      const kept = session.acceptMultiple ? items : items.slice(0, 1);
-      claims[`${DL}content_items`] = kept.map((i) => contentItem(deps.publicUrl, i));
-      claims[`${DL}msg`] = `Added ${kept.map((i) => i.title).join(', ')}.`;
-    }
-    const { kid, key } = await deps.registry.signingKey(registration);
-    const jwt = await new SignJWT({
-      nonce: randomUUID(),
-      [`${LTI}message_type`]: 'LtiDeepLinkingResponse',
-      [`${LTI}version`]: '1.3.0',
-      [`${LTI}deployment_id`]: session.deploymentId,
-      ...(session.data !== undefined ? { [`${DL}data`]: session.data } : {}),
-      ...claims,
-    })
-      .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
-      .setIssuer(registration.clientId)
-      .setAudience(registration.issuer)
-      .setIssuedAt()
-      .setExpirationTime('5m')
-      .sign(key);
-    // When the picker ran in the "new window" of a cookie-less frame, the frame posts the response (Moodle).
-    res
-      .type('html')
-      .send(
-        formPost(
-          'Returning to your course…',
-          session.returnUrl,
-          { JWT: jwt },
-          undefined,
-          deepLinkReturnScript(),
-        ),
-      );
+    const kept = session.acceptMultiple ? items : items.slice(0, 1);
+    const outcome: DeepLinkOutcome =
+      body.action === 'cancel'
+        ? NOTHING_ADDED
+        : (refusedTypes(session) ??
+          (items.length === 0
+            ? { errormsg: 'No Kairos activity was selected.' }
+            : {
+                items: kept.map((i) => contentItem(deps.publicUrl, i)),
+                msg: `Added ${kept.map((i) => i.title).join(', ')}.`,
+              }));
+    await returnToPlatform(deps, session, outcome, res);
   };
 }

@@ -13,13 +13,14 @@ import { newLtijsProvider } from './ltijs.js';
 import { rosterSyncer } from './nrps.js';
 import { errorPage, ltiErrors } from './pages.js';
 import { ltijsKey, ltijsPlugin, startExpiryJob } from './plugin.js';
+import { quizAuthoringHandler } from './quiz-authoring.js';
 import { registerHandler } from './register.js';
 import { PlatformRegistry } from './registry.js';
 import { resourceLinkHandler } from './resource-launch.js';
 import { MAX_TOKEN_AGE_S, PlatformKeys } from './verify.js';
 
 /** Paths under /lti that Kairos serves itself; everything else under /lti goes to ltijs (keyset…). */
-const OWN = new Set(['/login', '/launch', '/register', '/canvas.json', '/deep-link']);
+const OWN = new Set(['/login', '/launch', '/register', '/canvas.json', '/deep-link', '/deep-link/quiz']);
 
 /** Options of the LTI feature (tests). */
 export interface LtiFeatureOptions {
@@ -136,6 +137,8 @@ export function createLtiFeature(options: LtiFeatureOptions = {}) {
     router.get('/register', registerHandler(deps));
     router.get('/canvas.json', canvasConfigHandler(deps));
     router.post('/deep-link', deepLinkResponseHandler(deps));
+    // the quiz editor re-posts the whole quiz at each button (the router's 256 kB body limit covers it)
+    router.post('/deep-link/quiz', quizAuthoringHandler(deps));
     router.use(ltiErrors());
     app.use('/lti', router);
 
