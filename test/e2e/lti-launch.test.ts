@@ -66,6 +66,11 @@ describe('LTI 1.3 launches over HTTP', () => {
       id: expect.stringContaining('/contexts/course-101'),
       definition: { type: 'http://adlnet.gov/expapi/activities/course', name: { fr: 'Algebra 101' } },
     });
+    expect(boot.context.parent).toEqual({
+      objectType: 'Activity',
+      id: expect.stringContaining('/links/link-quiz'),
+      definition: { name: { fr: 'Fractions quiz' } },
+    });
     expect(boot.language).toBe('fr');
     // the SDK puts them into statements unchanged
     const sdkContext = contextFactory(

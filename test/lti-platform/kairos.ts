@@ -192,7 +192,7 @@ export function bootstrapOf(html: string): {
       id: string;
       definition: { type: string; name?: Record<string, string> };
     };
-    parent: { objectType: 'Activity'; id: string };
+    parent: { objectType: 'Activity'; id: string; definition?: { name?: Record<string, string> } };
   };
   language: string;
 } {

@@ -193,7 +193,12 @@ export function resourceLinkHandler(
             ...(l.context.title ? { name: { [language]: l.context.title } } : {}),
           },
         },
-        parent: { objectType: 'Activity', id: resourceLinkIri(deps.publicUrl, l.tenantId, l.link.id) },
+        // named, so the analytics show the placement's title rather than the tail of its IRI
+        parent: {
+          objectType: 'Activity',
+          id: resourceLinkIri(deps.publicUrl, l.tenantId, l.link.id),
+          definition: { name: { [language]: placed.title } },
+        },
       },
       language,
     };
