@@ -485,6 +485,23 @@ for (const [backend, open] of recordStoreFactories) {
         }),
       },
       {
+        name: 'POST /lti/deep-link/quiz (forged session)',
+        // only the signed picker session authorizes the quiz editor: no credential opens it
+        expect: [400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400],
+        call: (_t, c) => ({
+          method: 'POST',
+          path: '/lti/deep-link/quiz',
+          type: 'application/x-www-form-urlencoded',
+          body: form({ session: c.token ?? 'x', action: 'save', title: 'Q', 'q0.type': 'true-false' }),
+        }),
+      },
+      {
+        name: 'GET /elements/kairos-dashboard.js',
+        // the bundles are public: any origin may load them, whoever asks
+        expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+        call: () => ({ path: '/elements/kairos-dashboard.js' }),
+      },
+      {
         name: 'GET /dashboard (Bearer)',
         // a dashboard shows the token's own course: there is no way to ask for another. It authenticates like
         // the API: a key is a valid credential (403: it is no instructor token), a bad one is a 401
