@@ -106,11 +106,13 @@ describe.skipIf(skipBrowserTests)('the LTI pages in Chromium: quiz, dashboard, g
     const stuck = await shadowText(dashboard, 'kairos-stuck-points');
     expect(stuck).toContain('Which fraction is equal to 1/2?');
     expect(stuck).not.toContain('link-quiz');
+    // the roster (NRPS) counts in: Grace Hopper, enrolled, never launched
+    await expect.poll(() => shadowText(dashboard, 'kairos-class-progress')).toContain('Grace Hopper');
     // the roster and grade book stay reachable below: Ada's grade was sent
     await dashboard.getByRole('link', { name: 'Liste et carnet de notes' }).click();
     expect(await dashboard.locator('#roster').innerText()).toContain('Carnet de notes');
     expect(await dashboard.locator('#roster table').first().innerText()).toContain('10 / 10');
-    expect(await dashboard.locator('#roster table').first().innerText()).toContain('sent');
+    expect(await dashboard.locator('#roster table').first().innerText()).toContain('envoyée');
   });
 
   it('the open dashboard shows a second learner within seconds of their answers', async () => {

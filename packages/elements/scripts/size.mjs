@@ -1,7 +1,7 @@
 // Size budgets (CI: `npm run size`): the learner widgets with Lit and the SDK, and the whole teacher
 // dashboard, each minified with every dependency inlined, against their min+gzip targets (issue 10).
 // A bundle over its target prints MISS; CI fails only above its ceiling, a guard against regressions
-// while a target is not met yet (the learner bundle: 23.8 KiB against 15, docs/elements.md "Sizes").
+// while a target is not met yet (the learner bundle: 23.8 KiB against 15, docs/elements.md "Sizes and speed").
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';

@@ -1,3 +1,5 @@
+import { agentKey } from '@kairos/xapi';
+import { ltiActor } from '../iris.js';
 import type { LtiDeps } from './deps.js';
 import { kairosRole } from './roles.js';
 import { contextServices } from './service-records.js';
@@ -39,6 +41,8 @@ export async function syncRoster(
     await roster.upsertPerson({
       tenantId,
       userId: m.user_id,
+      // the agent a launch of this member would write as: who never launched counts as enrolled, not started
+      actorKey: agentKey(ltiActor(registration.issuer, m.user_id)),
       ...(deps.config.ltiNames
         ? { name: m.name, givenName: m.given_name, familyName: m.family_name, email: m.email }
         : {}),

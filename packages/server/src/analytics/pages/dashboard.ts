@@ -160,24 +160,50 @@ const STRINGS = {
     status: 'Status',
     failing: (n: number) => `${n} score(s) could not reach the grade book yet; Kairos keeps retrying.`,
     retry: 'Retry now',
+    states: { pending: 'queued', sending: 'sending', retrying: 'retrying', sent: 'sent' } as Record<
+      string,
+      string
+    >,
+    attempt: (n: number, next: string) => `attempt ${n}, next ${next}`,
+    flagNames: {
+      struggling: 'struggling',
+      stuck: 'stuck',
+      wheelSpinning: 'wheel-spinning',
+      abandoned: 'abandoned',
+      rapidGuessing: 'rapid guessing',
+    } as Record<string, string>,
   },
   fr: {
-    roster: (n: number) => `Liste de la classe (${n} apprenant${n > 1 ? 's' : ''})`,
+    roster: (n: number) => `Liste de la classe (${n} élève${n > 1 ? 's' : ''})`,
     synced: (at: string) => `liste synchronisée ${at}`,
     notSynced: 'liste pas encore synchronisée (les noms apparaissent aux lancements)',
     rosterLink: 'Liste et carnet de notes',
-    learner: 'Apprenant',
+    learner: 'Élève',
     launched: 'Lancé',
     latest: 'Dernière trace',
     latestScore: 'Dernier score',
     flags: 'Signaux',
     never: 'jamais commencé',
-    none: "Aucun apprenant pour l'instant.",
+    none: "Aucun élève pour l'instant.",
     gradeBook: 'Carnet de notes',
     score: 'Score',
     status: 'État',
     failing: (n: number) => `${n} note(s) n'ont pas encore atteint le carnet de notes ; Kairos réessaie.`,
     retry: 'Réessayer maintenant',
+    states: {
+      pending: 'en attente',
+      sending: 'en cours d’envoi',
+      retrying: 'nouvel essai prévu',
+      sent: 'envoyée',
+    } as Record<string, string>,
+    attempt: (n: number, next: string) => `essai ${n}, prochain ${next}`,
+    flagNames: {
+      struggling: 'en difficulté',
+      stuck: 'bloqué',
+      wheelSpinning: 'tourne en rond',
+      abandoned: 'abandon',
+      rapidGuessing: 'réponses au hasard',
+    } as Record<string, string>,
   },
 };
 
@@ -191,7 +217,7 @@ function gradesTable(view: DashboardView, token: string, lang: 'en' | 'fr'): str
       (
         g,
       ) => `<tr class="grade-${g.status}"><td>${esc(name(g.score.userId))}</td><td>${g.score.scoreGiven ?? '—'} / ${g.score.scoreMaximum ?? '—'}</td>
-<td>${esc(g.status)}${g.status === 'retrying' ? ` (attempt ${g.attempts}, next ${esc(g.nextAttemptAt)})<br><span class="muted">${esc(g.lastError ?? '')}</span>` : ''}</td></tr>`,
+<td>${esc(s.states[g.status] ?? g.status)}${g.status === 'retrying' ? ` (${esc(s.attempt(g.attempts, g.nextAttemptAt ?? '—'))})<br><span class="muted">${esc(g.lastError ?? '')}</span>` : ''}</td></tr>`,
     )
     .join('');
   const retry = failing
@@ -212,7 +238,7 @@ function rosterTable(view: DashboardView, lang: 'en' | 'fr'): string {
       ) => `<tr data-user="${esc(r.userId ?? r.learner)}"><td>${esc(r.name ?? r.userId ?? r.learner)}${r.status !== 'active' ? ` <span class="muted">(${esc(r.status)})</span>` : ''}</td>
 <td>${r.launches.map((l) => `${esc(l.title ?? l.resourceLinkId)} ×${l.count}`).join('<br>') || (r.started ? '—' : `<span class="muted">${esc(s.never)}</span>`)}</td>
 <td>${r.lastStatement ? `${esc(r.lastStatement.verb)} ${esc(r.lastStatement.object)}<br><span class="muted">${esc(r.lastStatement.timestamp)}</span>` : '—'}</td>
-<td class="score">${esc(score(r.lastScore))}</td><td>${esc(r.flags.join(', ') || '—')}</td></tr>`,
+<td class="score">${esc(score(r.lastScore))}</td><td>${esc(r.flags.map((f) => s.flagNames[f] ?? f).join(', ') || '—')}</td></tr>`,
     )
     .join('');
   return `<table><thead><tr><th scope="col">${esc(s.learner)}</th><th scope="col">${esc(s.launched)}</th><th scope="col">${esc(s.latest)}</th><th scope="col">${esc(s.latestScore)}</th><th scope="col">${esc(s.flags)}</th></tr></thead>
