@@ -132,7 +132,7 @@ for (const [layout, open] of analyticsLayouts.slice(0, 2)) {
       const cell = (who: string) =>
         comp.body.cells.find((c: { learner: string }) => c.learner === learnerKey(who));
       expect(cell('ann')).toMatchObject({ level: 'acquis', evidence: 2, p: expect.closeTo(0.874, 3) });
-      expect(cell('bob')).toMatchObject({ level: 'non_acquis', evidence: 3, p: expect.closeTo(0.115, 3) });
+      expect(cell('bob')).toMatchObject({ level: 'non_acquis', evidence: 3, p: expect.closeTo(0.1145, 3) });
       expect(comp.body.competencies.map((c: { id: string }) => c.id)).toEqual([COMPETENCY]);
       const learners = await call(`/api/v1/courses/${C}/learners?asOf=${AS_OF}`);
       const eve = learners.body.learners.find((l: { learner: string }) => l.learner === learnerKey('eve'));
