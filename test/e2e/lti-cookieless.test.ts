@@ -155,6 +155,13 @@ describe.skipIf(!existsSync(CHROMIUM))(
       const { page, frame } = await coursePage(true);
       const boot = await bootstrap(frame);
       expect(boot.token).toBeTruthy();
+      // the framed page's widget records without any cookie: the learner's "done" is stored
+      const stored = page.waitForResponse(
+        (r) => r.url().includes('/xapi/statements') && r.request().method() === 'POST',
+        { timeout: 15_000 },
+      );
+      await frame.getByRole('button', { name: /I’m done|J’ai terminé/ }).click();
+      expect((await stored).status()).toBe(200);
       await page.close();
     });
 

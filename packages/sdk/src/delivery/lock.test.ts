@@ -66,4 +66,37 @@ describe('Web Locks', () => {
     expect(request).toHaveBeenCalledWith('kairos:y', { ifAvailable: true }, expect.any(Function));
     expect(localStorage.getItem('kairos:lease:y')).toBeNull();
   });
+
+  it('falls back to the lease when the Locks API refuses (a third-party frame with cookies blocked)', async () => {
+    const request = vi.fn(async () => {
+      throw new DOMException('The request was denied.', 'SecurityError');
+    });
+    vi.stubGlobal('navigator', { ...navigator, locks: { request } });
+    const a = createLock('z', localStorage, 60_000);
+    const b = createLock('z', localStorage, 60_000);
+    let runs = 0;
+    expect(await a(async () => void runs++)).toBe(true);
+    expect(runs).toBe(1);
+    // from then on the lease keeps two tabs apart, without asking the Locks API again
+    const d = deferred();
+    const held = a(() => d.promise);
+    expect(await b(async () => void runs++)).toBe(false);
+    d.resolve();
+    expect(await held).toBe(true);
+    expect(request).toHaveBeenCalledTimes(2); // once per lock, then never again
+  });
+
+  it('does not run the work twice when the work itself fails under the lock', async () => {
+    const request = vi.fn(async (_n: string, _o: LockOptions, cb: (l: unknown) => unknown) => cb({}));
+    vi.stubGlobal('navigator', { ...navigator, locks: { request } });
+    const a = createLock('w', localStorage, 60_000);
+    let runs = 0;
+    await expect(
+      a(async () => {
+        runs++;
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(runs).toBe(1);
+  });
 });
