@@ -24,6 +24,13 @@ const F = {
   spinner: read<E.LearnerDetail>('learner-spinner'),
   item: read<E.ItemAnalysis>('item-stuck'),
 };
+/** The heat map of the 300-learner class (its rows drawn near the view). */
+const competencies300 = JSON.parse(
+  readFileSync(
+    new URL('../../packages/elements/test/fixtures/class-300/competencies.json', import.meta.url),
+    'utf8',
+  ),
+) as E.Competencies;
 const API = '/api/v1/courses/demo';
 const top = F.stuck.activities[0]!;
 const routes = {
@@ -355,6 +362,91 @@ describe.skipIf(skipBrowserTests)('teacher widgets in Chromium', () => {
       // focus returns to the cell after the menu's update (asynchronous on a busy machine)
       await expect.poll(activeCell).toEqual([1, 1]);
       expect(posted).toBeUndefined();
+    });
+
+    it('draws the rows near the view of 300 learners, and every key still reaches every row', async () => {
+      const C = competencies300;
+      await page.route('**/api/v1/courses/demo/competencies', (route: Route) =>
+        route.fulfill({ contentType: 'application/json', body: JSON.stringify(C) }),
+      );
+      await openHeatmap();
+      const grid = page.locator('kairos-competency-heatmap [role=grid]');
+      const box = page.locator('kairos-competency-heatmap .box');
+      expect(await grid.getAttribute('aria-rowcount')).toBe(String(C.learners.length + 1));
+      const drawn = () =>
+        grid
+          .locator('tbody tr[aria-rowindex]')
+          .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('aria-rowindex')) - 2));
+      const rows = await drawn();
+      expect(rows[0]).toBe(0);
+      expect(rows.length).toBeGreaterThanOrEqual(30);
+      expect(rows.length).toBeLessThan(60);
+      expect(await grid.locator('tbody tr.gap[aria-hidden="true"]').count()).toBe(1);
+      /** What the box shows at its middle: a drawn cell, never a blank spacer. */
+      const middle = () =>
+        box.evaluate((b) => {
+          const r = b.getBoundingClientRect();
+          const at = (b.getRootNode() as ShadowRoot).elementFromPoint(
+            r.left + r.width / 2,
+            r.top + r.height / 2,
+          );
+          const td = at?.closest('td[data-r]') as HTMLElement | null;
+          return td ? Number(td.dataset.r) : null;
+        });
+      /** Whether the focused cell is inside the box's view. */
+      const inView = () =>
+        box.evaluate((b) => {
+          const a = (b.getRootNode() as ShadowRoot).activeElement!.getBoundingClientRect();
+          const r = b.getBoundingClientRect();
+          return a.top >= r.top && a.bottom <= r.bottom + 1;
+        });
+      const widths = () =>
+        grid.locator('thead th').evaluateAll((ths) => ths.map((t) => t.getBoundingClientRect().width));
+      const before = await widths();
+
+      await page.locator('kairos-competency-heatmap td[tabindex="0"]').focus();
+      for (let i = 0; i < 12; i++) await page.keyboard.press('PageDown');
+      expect(await activeCell()).toEqual([120, 0]);
+      await page.keyboard.press('ArrowDown');
+      expect(await activeCell()).toEqual([121, 0]);
+      expect(await inView()).toBe(true);
+      await page.keyboard.press('Control+End');
+      expect(await activeCell()).toEqual([299, 19]);
+      expect(await inView()).toBe(true);
+      const tip = page.locator('kairos-competency-heatmap [part=tooltip]');
+      await expect.poll(() => seen(tip)).toContain(C.learners[299]!.name!);
+      // the columns keep their width whichever rows are drawn
+      expect(await widths()).toEqual(before);
+      await page.keyboard.press('PageUp');
+      expect(await activeCell()).toEqual([289, 19]);
+      await page.keyboard.press('Home');
+      expect(await activeCell()).toEqual([289, 0]);
+      await page.keyboard.press('Control+Home');
+      expect(await activeCell()).toEqual([0, 0]);
+      expect(await inView()).toBe(true);
+      expect(await page.locator('kairos-competency-heatmap td[tabindex="0"]').count()).toBe(1);
+
+      // scrolled by hand, the box shows drawn rows wherever it is; the focused row stays drawn
+      for (const f of [0.25, 0.5, 1, 0.75]) {
+        await box.evaluate((b, f) => b.scrollTo(0, (b.scrollHeight - b.clientHeight) * f), f);
+        await expect.poll(middle).not.toBeNull();
+      }
+      expect((await drawn())[0]).toBe(0);
+      expect(await activeCell()).toEqual([0, 0]);
+      await page.keyboard.press('ArrowDown');
+      expect(await activeCell()).toEqual([1, 0]);
+      expect(await inView()).toBe(true);
+
+      // the last row's menu
+      await page.keyboard.press('Control+End');
+      await page.keyboard.press('Enter');
+      const menu = page.locator('kairos-competency-heatmap [part=menu]');
+      await menu.waitFor({ state: 'visible' });
+      expect(await seen(menu)).toContain(C.learners[299]!.name!);
+      await page.keyboard.press('Escape');
+      await menu.waitFor({ state: 'hidden' });
+      await expect.poll(activeCell).toEqual([299, 19]);
+      expect(await ep.axe('kairos-competency-heatmap')).toEqual([]);
     });
 
     it('says why when the token cannot write', async () => {

@@ -112,29 +112,25 @@ export class KairosClassProgress extends TeacherElement<ClassProgressData> {
         font-weight: 600;
         font-variant-numeric: tabular-nums;
       }
+      /* one element, its parts a gradient: a bar with two positioned children cost a 300-learner class
+         ~40 ms of layout and paint */
       .bar {
-        position: relative;
+        --_reached: var(
+          --kairos-progress-reached,
+          color-mix(in srgb, var(--_accent) 30%, var(--_surface))
+        );
         width: 8rem;
         height: 0.7rem;
         border: 1px solid var(--_border);
         border-radius: 999px;
-        overflow: hidden;
-        background: var(--_surface);
+        background: linear-gradient(
+          to right,
+          var(--_accent) var(--done),
+          var(--_reached) var(--done) var(--reached),
+          var(--_surface) var(--reached)
+        );
         display: inline-block;
         vertical-align: middle;
-      }
-      .bar span {
-        position: absolute;
-        inset: 0 auto 0 0;
-      }
-      .reached {
-        background: var(
-          --kairos-progress-reached,
-          color-mix(in srgb, var(--_accent) 30%, var(--_surface))
-        );
-      }
-      .done {
-        background: var(--_accent);
       }
       .check {
         display: inline-flex;
@@ -211,9 +207,8 @@ export class KairosClassProgress extends TeacherElement<ClassProgressData> {
       <th scope="row"><button type="button" class="link" @click=${() => this.dispatchEvent(new KairosSelectLearnerEvent(l.learner, l.name))}>${nameOf(l)}</button></th>
       <td>${
         l.started
-          ? html`<span class="bar" part="bar" role="img" aria-label=${m.progressOf(l.completed, l.reached, of)}>
-              <span class="reached" style="width:${pc(l.reached)}"></span><span class="done" style="width:${pc(l.completed)}"></span>
-            </span>
+          ? html`<span class="bar" part="bar" role="img" aria-label=${m.progressOf(l.completed, l.reached, of)}
+              style="--done:${pc(l.completed)};--reached:${pc(l.reached)}"></span>
             <span class="num muted" aria-hidden="true">${l.completed}/${l.reached}/${of}</span>`
           : html`<span class="muted">${m.notStartedYet}</span>`
       }</td>

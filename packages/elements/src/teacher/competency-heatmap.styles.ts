@@ -32,8 +32,22 @@ export const heatmapStyles = css`
     scroll-padding: 2.2rem 0 0 8rem;
   }
   table {
+    --_row: 1.6rem;
     width: auto;
     font-size: 0.8125rem;
+  }
+  tbody tr {
+    height: var(--_row);
+  }
+  tr.gap {
+    height: calc(var(--k) * var(--_row));
+  }
+  tr.gap td {
+    padding: 0;
+    border: 0;
+  }
+  tr.sizer {
+    visibility: collapse;
   }
   th,
   td {
@@ -49,6 +63,7 @@ export const heatmapStyles = css`
     text-align: center;
   }
   tbody th,
+  .sizer th,
   .corner {
     position: sticky;
     left: 0;

@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
+import { repeat } from 'lit/directives/repeat.js';
 import type { Competencies, CompetencyCell, CompetencyInfo, Level } from '../shared/api-types.js';
 import { type AnalyticsClient, ApiError } from '../shared/client.js';
 import { Localize } from '../shared/localize.js';
@@ -11,11 +12,15 @@ import { en, fr } from './competency-heatmap.messages.js';
 import { heatmapStyles } from './competency-heatmap.styles.js';
 import { KairosLevelSetEvent, KairosSelectLearnerEvent } from './events.js';
 import { type Formats, formats } from './format.js';
+import { HeatmapCells } from './heatmap-cells.js';
 import { LEVELS, nameOf } from './messages.js';
+import { follow, type RowWindow, segments } from './row-window.js';
 import { hideTip, isOpen, placeTip, teacherStyles } from './styles.js';
 
-const SEP = '\u0001';
 const SETTABLE = LEVELS.slice(1) as Level[];
+/** Rows drawn at least, and beyond the view on each side once the box's height is known. */
+const WINDOW = 40;
+const OVERSCAN = 10;
 type Pos = { r: number; c: number };
 type M = typeof en;
 
@@ -60,29 +65,31 @@ export class KairosCompetencyHeatmap extends TeacherElement<Competencies> {
   @state() private menu = false;
   @state() private status?: { ok: boolean; text: string };
   @state() private rev = 0;
-  private cells = new Map<string, CompetencyCell>();
-  private counts: Record<string, number> = {};
+  @state() private win: RowWindow = { first: 0, size: WINDOW };
+  /** A row's height in px when the rows turned out taller than `--_row` (the spacers' unit otherwise). */
+  @state() private pitch?: number;
+  private resize?: ResizeObserver;
+  private box?: Element;
+  private cells = new HeatmapCells();
 
   protected fetchData(api: AnalyticsClient): Promise<Competencies> {
     return api.get<Competencies>(this.path('/competencies'));
   }
 
   protected override loaded(d: Competencies): void {
-    this.cells = new Map(d.cells.map((c) => [c.learner + SEP + c.competency, c]));
-    const counts: Record<string, number> = Object.fromEntries(LEVELS.map((l) => [l, 0]));
-    for (const l of d.learners)
-      for (const c of d.competencies) counts[this.cells.get(l.learner + SEP + c.id)?.level ?? 'none']!++;
-    this.counts = counts;
+    this.cells = new HeatmapCells(d);
     this.active = {
       r: Math.min(this.active.r, Math.max(0, d.learners.length - 1)),
       c: Math.min(this.active.c, Math.max(0, d.competencies.length - 1)),
     };
+    const first = Math.max(0, Math.min(this.win.first, d.learners.length - this.win.size));
+    if (first !== this.win.first) this.win = { ...this.win, first };
     this.rev++;
   }
 
   /** The cell of a learner and a competency, if the API sent one. */
   cellOf(learner: string, competency: string): CompetencyCell | undefined {
-    return this.cells.get(learner + SEP + competency);
+    return this.cells.of(learner, competency);
   }
 
   override render(): TemplateResult {
@@ -107,12 +114,14 @@ export class KairosCompetencyHeatmap extends TeacherElement<Competencies> {
         ${LEVELS.map(
           (l) =>
             html`<li><span class="swatch lv-${l}"></span><span class="short">${m.short(l)}</span> ${m.levels(l)}
-              <span class="muted">(${this.counts[l] ?? 0})</span></li>`,
+              <span class="muted">(${this.cells.counts[l] ?? 0})</span></li>`,
         )}
       </ul>
       <p id="keys" class="muted small">${m.keys}</p>
-      <div class="box">
-        ${guard([d, this.active.r, this.active.c, this.rev, this.t.lang], () => this.grid(d, m, f))}
+      <div class="box" @scroll=${this.onScroll}>
+        ${guard([d, this.active.r, this.active.c, this.rev, this.t.lang, this.win, this.pitch], () =>
+          this.grid(d, m, f),
+        )}
       </div>
       <p class="status" part="status" role="status">${this.status?.ok ? this.status.text : ''}</p>
       <p class="status error" part="status" role="alert">${this.status && !this.status.ok ? this.status.text : ''}</p>
@@ -123,21 +132,54 @@ export class KairosCompetencyHeatmap extends TeacherElement<Competencies> {
         @toggle=${this.onToggle} @keydown=${this.onMenuKey}>${this.menu ? this.menuBody(d, m, f) : nothing}</div>`;
   }
 
+  /**
+   * The rows near the view (and the active one), with spacers of the others' height: the grid says how
+   * many rows it has (`aria-rowcount`) and where each drawn one is (`aria-rowindex`).
+   */
   private grid(d: Competencies, m: M, f: Formats): TemplateResult {
     const { r: ar, c: ac } = this.active;
+    const cols = d.competencies.length + 1;
+    const gap = (k: number) =>
+      html`<tr class="gap" aria-hidden="true" style=${this.pitch ? `height:${k * this.pitch}px` : `--k:${k}`}><td colspan=${cols}></td></tr>`;
     return html`<table role="grid" part="grid" aria-labelledby="h" aria-describedby="keys"
+      aria-rowcount=${d.learners.length + 1}
       @keydown=${this.onKey} @focusin=${this.onFocusIn} @focusout=${this.onFocusOut}
       @mouseover=${this.onOver} @mouseleave=${this.onLeave} @click=${this.onClick}>
-      <thead><tr><th scope="col" class="corner">${m.learner}</th>
+      <thead><tr aria-rowindex="1"><th scope="col" class="corner">${m.learner}</th>
         ${d.competencies.map((c) => html`<th scope="col" title=${c.title}>${c.code ?? c.title}${c.code ? html`<span class="visually-hidden"> ${c.title}</span>` : nothing}</th>`)}
       </tr></thead>
-      <tbody>${d.learners.map(
-        (l, r) =>
-          html`<tr><th scope="row">${nameOf(l)}</th>${d.competencies.map((c, ci) =>
-            this.cell(this.cells.get(l.learner + SEP + c.id), r, ci, r === ar && ci === ac, m, f),
-          )}</tr>`,
+      <tbody>${repeat(
+        segments(d.learners.length, this.win, ar),
+        // rows keep their element as the window moves, so the focused cell stays focused
+        (s, i) => ('row' in s ? s.row : `gap${i}`),
+        (s) => {
+          if (!('row' in s)) return gap(s.gap);
+          const { row: r } = s;
+          return html`<tr aria-rowindex=${r + 2}><th scope="row">${nameOf(d.learners[r]!)}</th>${d.competencies.map(
+            (_, ci) => this.cell(this.cells.at(r, ci), r, ci, r === ar && ci === ac, m, f),
+          )}</tr>`;
+        },
       )}</tbody>
+      ${d.learners.length > this.win.size ? this.sizer(d, m) : nothing}
     </table>`;
+  }
+
+  /**
+   * A row that draws nothing (`visibility: collapse`) but holds the longest name and each column's widest
+   * cell, so that the columns keep their width whichever rows are drawn.
+   */
+  private sizer(d: Competencies, m: M): TemplateResult {
+    const name = d.learners.map(nameOf).reduce((a, b) => (b.length > a.length ? b : a), '');
+    const wide = this.cells.widest(
+      (x) => m.short(x.level ?? 'none').length + m.short(x.manual!.level).length,
+    );
+    return html`<tfoot aria-hidden="true"><tr class="sizer"><th>${name}</th>${d.competencies.map((c) => {
+      const x = wide.get(c.id);
+      const [lv, man] = [x?.level ?? 'none', x?.manual?.level ?? 'none'];
+      return x
+        ? html`<td><span class="swatch"></span>${m.short(lv)}<span class="manual">✎${m.short(man)}</span></td>`
+        : html`<td></td>`;
+    })}</tr></tfoot>`;
   }
 
   private cell(x: CompetencyCell | undefined, r: number, c: number, active: boolean, m: M, f: Formats) {
@@ -148,6 +190,7 @@ export class KairosCompetencyHeatmap extends TeacherElement<Competencies> {
     const label = `${shown}: ${x ? m.cell(m.levels(lv), f.pct(x.p), x.evidence) : m.levels('none')}${
       man ? `; ${m.teacher}: ${m.levels(man.level)}` : ''
     }`;
+    // one template per cell, no nested one: a 300-learner window draws 800 of them
     return html`<td tabindex=${active ? 0 : -1} data-r=${r} data-c=${c} aria-haspopup="dialog"
       aria-label=${label}><span class="swatch lv-${lv}"></span>${m.short(lv)}${
         man ? html`<span class="manual">✎${m.short(man.level)}</span>` : nothing
@@ -158,7 +201,7 @@ export class KairosCompetencyHeatmap extends TeacherElement<Competencies> {
     const l = d.learners[at.r];
     const c = d.competencies[at.c];
     if (!l || !c) return html``;
-    const x = this.cells.get(l.learner + SEP + c.id);
+    const x = this.cells.at(at.r, at.c);
     const man = x?.manual;
     return html`<strong>${nameOf(l)} · ${label(c)}</strong><br />
       ${m.model}: ${x ? m.modelLine(m.levels(x.level ?? 'none'), f.pct(x.p), x.evidence) : m.levels('none')}
@@ -172,7 +215,7 @@ export class KairosCompetencyHeatmap extends TeacherElement<Competencies> {
   private menuBody(d: Competencies, m: M, f: Formats): TemplateResult {
     const l = d.learners[this.active.r]!;
     const c = d.competencies[this.active.c]!;
-    const current = this.cells.get(l.learner + SEP + c.id)?.manual?.level;
+    const current = this.cells.at(this.active.r, this.active.c)?.manual?.level;
     return html`<p id="menu-h" class="visually-hidden">${m.menuLabel(nameOf(l), label(c))}</p>
       <p class="small">${this.details(d, this.active, m, f)}</p>
       ${
@@ -203,9 +246,7 @@ export class KairosCompetencyHeatmap extends TeacherElement<Competencies> {
         `/courses/${encodeURIComponent(this.course)}/assessments`,
         { learner, competency: c.id, level },
       );
-      const key = learner + SEP + c.id;
-      const cell = this.cells.get(key) ?? { learner, competency: c.id, level: null, p: 0, evidence: 0 };
-      this.cells.set(key, { ...cell, manual: { level, assessor: a.assessor, assessedAt: a.assessedAt } });
+      this.cells.setManual(learner, c.id, { level, assessor: a.assessor, assessedAt: a.assessedAt });
       this.rev++;
       this.status = { ok: true, text: m.saved(m.levels(level), who, label(c)) };
       this.dispatchEvent(new KairosLevelSetEvent(learner, c.id, level, a.assessor, a.assessedAt));
@@ -217,9 +258,33 @@ export class KairosCompetencyHeatmap extends TeacherElement<Competencies> {
   }
 
   private cellEl(p: Pos): HTMLElement | undefined {
-    return (this.renderRoot.querySelector('tbody') as HTMLTableSectionElement | null)?.rows[p.r]?.cells[
-      p.c + 1
-    ];
+    return this.renderRoot.querySelector<HTMLElement>(`td[data-r="${p.r}"][data-c="${p.c}"]`) ?? undefined;
+  }
+
+  /** Moves the window of drawn rows with the view (the scroll, or the focus scrolling a cell into view). */
+  private readonly onScroll = (): void => this.followView();
+
+  private followView(): void {
+    const box = this.box;
+    const n = this.data?.learners.length ?? 0;
+    const row = box?.querySelector('tbody tr[aria-rowindex]');
+    if (!box || !row) return;
+    const pitch = row.getBoundingClientRect().height || 1;
+    // the spacers count in --_row; rows taller than that (a minimum font size) give them the height measured
+    const gap = box.querySelector<HTMLElement>('tr.gap');
+    const k = Number(gap?.style.getPropertyValue('--k') || 0);
+    const unit = this.pitch ?? (gap && k ? gap.getBoundingClientRect().height / k : pitch);
+    if (Math.abs(unit - pitch) > 0.5) this.pitch = pitch;
+    const visible = Math.ceil(box.clientHeight / pitch);
+    const size = Math.max(WINDOW, visible + 2 * OVERSCAN);
+    const first = follow(n, { ...this.win, size }, Math.floor(box.scrollTop / pitch), visible);
+    if (first !== this.win.first || size !== this.win.size) this.win = { first, size };
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.resize?.disconnect();
+    this.box = undefined;
   }
 
   private posOf(e: Event): Pos | undefined {
@@ -317,6 +382,14 @@ export class KairosCompetencyHeatmap extends TeacherElement<Competencies> {
   }
 
   protected override updated(): void {
+    const box = this.renderRoot.querySelector('.box') ?? undefined;
+    if (box !== this.box) {
+      // a box taller than the window (--kairos-heatmap-height) draws more rows; one that does not scroll, all
+      this.resize ??= new ResizeObserver(() => this.followView());
+      this.resize.disconnect();
+      if (box) this.resize.observe(box);
+      this.box = box;
+    }
     const [tip, menu] = [
       this.renderRoot.querySelector<HTMLElement>('.tip'),
       this.renderRoot.querySelector<HTMLElement>('.menu'),

@@ -1,4 +1,4 @@
-/** Number and date formats of one language, built once (a 300-learner table formats thousands of figures). */
+/** Number and date formats of one language (a 300-learner table formats thousands of figures). */
 export interface Formats {
   /** A share in [0, 1] as a percent; `—` when missing. */
   pct(v: number | null | undefined): string;
@@ -14,23 +14,29 @@ export interface Formats {
 
 const cache = new Map<string, Formats>();
 
-/** The formats of `lang` (memoized). */
+/**
+ * The formats of `lang` (memoized). Each `Intl` formatter is built on its first use and kept: a heat map
+ * needs only percents, and building a formatter costs far more than a call to it (the page's first, ~20 ms).
+ */
 export function formats(lang: string): Formats {
   let f = cache.get(lang);
   if (f) return f;
-  const pct = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 });
-  const nums = [0, 1, 2].map((d) => new Intl.NumberFormat(lang, { maximumFractionDigits: d }));
-  const date = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
-  const day = new Intl.DateTimeFormat(lang, { dateStyle: 'medium' });
-  const time = new Intl.DateTimeFormat(lang, { timeStyle: 'short' });
-  const at = (fmt: Intl.DateTimeFormat) => (iso: string | undefined) =>
-    iso ? fmt.format(new Date(iso)) : '—';
+  const lazy = <T>(make: () => T) => {
+    let made: T | undefined;
+    return () => (made ??= make());
+  };
+  const pct = lazy(() => new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 }));
+  const nums = [0, 1, 2].map((d) => lazy(() => new Intl.NumberFormat(lang, { maximumFractionDigits: d })));
+  const at = (o: Intl.DateTimeFormatOptions) => {
+    const fmt = lazy(() => new Intl.DateTimeFormat(lang, o));
+    return (iso: string | undefined) => (iso ? fmt().format(new Date(iso)) : '—');
+  };
   f = {
-    pct: (v) => (v === null || v === undefined || Number.isNaN(v) ? '—' : pct.format(v)),
-    num: (v, d = 0) => nums[d]!.format(v),
-    date: at(date),
-    day: at(day),
-    time: at(time),
+    pct: (v) => (v === null || v === undefined || Number.isNaN(v) ? '—' : pct().format(v)),
+    num: (v, d = 0) => nums[d]!().format(v),
+    date: at({ dateStyle: 'medium', timeStyle: 'short' }),
+    day: at({ dateStyle: 'medium' }),
+    time: at({ timeStyle: 'short' }),
   };
   cache.set(lang, f);
   return f;

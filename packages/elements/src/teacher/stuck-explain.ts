@@ -1,12 +1,12 @@
 import type { StuckPoint } from '../shared/api-types.js';
-import type { Localize, Messages } from '../shared/localize.js';
+import type { Formats } from './format.js';
 
 /**
  * A stuck point's figures in plain French, built from its inputs and the course's thresholds as the server
  * builds its English `explanation` (packages/server/src/analytics/api/explain.ts): the API sends English only.
  */
-export function explainFr(a: StuckPoint, th: Record<string, number>, t: Localize<Messages>): string {
-  const pct = (v: number) => t.percent(v);
+export function explainFr(a: StuckPoint, th: Record<string, number>, f: Formats): string {
+  const pct = (v: number) => f.pct(v);
   const of = (v: number, n: number) => `${Math.round(v * n)} sur ${n}`;
   const plural = (n: number, one: string, many: string) => (n > 1 ? many : one);
   const parts = [
@@ -17,7 +17,7 @@ export function explainFr(a: StuckPoint, th: Record<string, number>, t: Localize
     `${of(a.r.value, a.n)} ont fait ${th.repeatedAttempts} essais ou plus sans réussir (R ${pct(a.r.value)}).`,
     `${of(a.d.value, a.n)} se sont arrêtés ici sans finir et ne sont pas revenus depuis ${th.inactiveDays} jours (D ${pct(a.d.value)}).`,
     `${of(a.t.value, a.n)} ont passé plus de ${th.timeFactor} fois le temps ${a.reference === 'expected' ? 'prévu' : 'médian'} sans réussir (T ${pct(a.t.value)}).`,
-    `Score de blocage ${t.number(a.score, 1)} = 100·(0,30·(1−P1) + 0,25·R + 0,25·D + 0,20·T).`,
+    `Score de blocage ${f.num(a.score, 1)} = 100·(0,30·(1−P1) + 0,25·R + 0,25·D + 0,20·T).`,
   ];
   const why: Record<string, string> = {
     score: `le score atteint ${th.score}`,

@@ -7,6 +7,7 @@ import { renderState } from '../shared/states.js';
 import { tokens } from '../shared/tokens.js';
 import { TeacherElement } from './base.js';
 import { KairosSelectActivityEvent, KairosSelectLearnerEvent } from './events.js';
+import { formats } from './format.js';
 import { common, lookup, nameOf, titleOf } from './messages.js';
 import { explainFr } from './stuck-explain.js';
 import { stuckStyles } from './stuck-points.styles.js';
@@ -194,7 +195,9 @@ export class KairosStuckPoints extends TeacherElement<StuckPoints> {
   }
 
   private explanation(a: StuckPoint): string {
-    return this.t.lang === 'en' ? a.explanation : explainFr(a, this.data?.thresholds ?? {}, this.t);
+    return this.t.lang === 'en'
+      ? a.explanation
+      : explainFr(a, this.data?.thresholds ?? {}, formats(this.t.lang));
   }
 
   override render(): TemplateResult {
@@ -259,10 +262,10 @@ export class KairosStuckPoints extends TeacherElement<StuckPoints> {
 
   private row(a: Row): TemplateResult[] {
     const m = this.t.m;
-    const t = this.t;
+    const f = formats(this.t.lang);
     const id = `a${a.rank}`;
     const open = this.open.has(a.activity);
-    const share = (s: Share | null) => html`<td class="num">${s ? t.percent(s.value) : '—'}</td>`;
+    const share = (s: Share | null) => html`<td class="num">${s ? f.pct(s.value) : '—'}</td>`;
     const shown = a.learners.slice(0, 3);
     const main = html`<tr class=${a.flagged ? 'flagged' : ''}>
       <td class="num">${a.rank}</td>
@@ -281,7 +284,7 @@ export class KairosStuckPoints extends TeacherElement<StuckPoints> {
           @mouseleave=${() => this.hideTip()}
           @focus=${(e: Event) => this.showTip(a.activity, e.currentTarget as Element)}
           @blur=${() => this.hideTip()}>
-          <span aria-hidden="true">${open ? '▾' : '▸'} </span>${t.number(a.score, 1)}<span class="visually-hidden">, ${m.details}</span>
+          <span aria-hidden="true">${open ? '▾' : '▸'} </span>${f.num(a.score, 1)}<span class="visually-hidden">, ${m.details}</span>
         </button>
         <span id=${`${id}-x`} hidden>${this.explanation(a)}</span>
       </td>
@@ -297,10 +300,11 @@ export class KairosStuckPoints extends TeacherElement<StuckPoints> {
   private details(a: Row, id: string): TemplateResult {
     const m = this.t.m;
     const t = this.t;
+    const f = formats(t.lang);
     const th = this.data?.thresholds ?? {};
-    const range = (s: Share | null) => (s ? `${t.percent(s.low)}–${t.percent(s.high)}` : '—');
+    const range = (s: Share | null) => (s ? `${f.pct(s.low)}–${f.pct(s.high)}` : '—');
     const line = (name: string, s: Share | null, counts: string) =>
-      html`<tr><th scope="row">${name}</th><td class="num">${s ? t.percent(s.value) : '—'}</td><td class="num">${range(s)}</td><td>${counts}</td></tr>`;
+      html`<tr><th scope="row">${name}</th><td class="num">${f.pct(s?.value)}</td><td class="num">${range(s)}</td><td>${counts}</td></tr>`;
     return html`<tr class="details" part="details" id=${`${id}-d`}>
       <td colspan="9">
         <p>${this.explanation(a)}</p>
