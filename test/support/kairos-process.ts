@@ -18,7 +18,9 @@ export interface KairosProcess {
 }
 
 // Tests inherit the service URLs of test/services; a started process uses only those a test passes.
-const noStores = { DATABASE_URL: undefined, MONGODB_URL: undefined, REDIS_URL: undefined };
+// No demo course either (it would add a tenant, keys and statements to every test's store): the demo's
+// own tests pass KAIROS_DEMO=1.
+const noStores = { DATABASE_URL: undefined, MONGODB_URL: undefined, REDIS_URL: undefined, KAIROS_DEMO: '0' };
 
 /** A fresh temporary data directory. */
 export function tempDataDir(): string {
@@ -54,13 +56,17 @@ export function runKairos(
   });
 }
 
-/** Starts `kairos serve` on a free port and resolves once it prints that it is ready. */
+/**
+ * Starts `kairos serve` on a free port (or on what `args` say) and resolves once it prints that it is
+ * ready.
+ */
 export function startKairos(
   env: Record<string, string | undefined>,
   timeoutMs = 60_000,
+  args = ['--port', '0', '--host', '127.0.0.1'],
 ): Promise<KairosProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [kairosBin, 'serve', '--port', '0', '--host', '127.0.0.1'], {
+    const child = spawn(process.execPath, [kairosBin, 'serve', ...args], {
       env: { ...process.env, ...noStores, LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -4,6 +4,7 @@ import { adminRouter } from './admin/routes.js';
 import { analyticsFeature } from './analytics/index.js';
 import { apiFeature } from './api/index.js';
 import { assetsFeature } from './assets/index.js';
+import { demoFeature } from './demo/index.js';
 import type { AppDeps } from './http/app.js';
 import { lrsFeature } from './lrs/index.js';
 import { ltiFeature } from './lti/index.js';
@@ -17,6 +18,8 @@ export const features: ((app: Express, deps: AppDeps) => void)[] = [
   analyticsFeature,
   assetsFeature,
   adminFeature,
+  // demo mode only; after admin, whose channel token also opens /admin/v1/demo
+  demoFeature,
   ltiFeature,
 ];
 

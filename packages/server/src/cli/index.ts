@@ -1,6 +1,7 @@
 import { flagToEnv, loadConfig } from '../config/index.js';
 import { openStores } from '../storage/open.js';
 import { COMPETENCIES_USAGE, competencies } from './competencies.js';
+import { DEMO_USAGE, demoCommand } from './demo.js';
 import { IMPORT_USAGE, importCommand } from './import.js';
 import { KEYS_USAGE, keys } from './keys.js';
 import { type CliIo, parseFlags, processIo, reportError, usageError } from './output.js';
@@ -18,6 +19,7 @@ Commands:
   platform     Register LTI 1.3 platforms (LMSs) by hand; list, remove, rotate keys
   competencies Import a competency framework (1EdTech CASE JSON, or CSV)
   reproject    Rebuild the analytics from the stored statements while the server keeps answering
+  demo         Seed a simulated class (framework, roster, statements) and print its dashboard links
   help         Show this help
 
 Options of serve and migrate (each overrides its environment variable):
@@ -35,9 +37,11 @@ ${IMPORT_USAGE}
 ${PLATFORM_USAGE}
 ${COMPETENCIES_USAGE}
 ${REPROJECT_USAGE}
+${DEMO_USAGE}
 
 Admin commands work while \`kairos serve\` runs on the same data directory or databases.
-Docs: docs/operations.md, docs/lrs.md`;
+On the embedded store the first \`kairos serve\` seeds a demo course and prints its links (KAIROS_DEMO=0: no demo).
+Docs: docs/operations.md, docs/lrs.md, docs/demo.md`;
 
 const serverOptions = Object.fromEntries(
   Object.keys(flagToEnv).map((flag) => [flag, { type: 'string' as const }]),
@@ -76,6 +80,8 @@ export async function main(argv: string[], io: CliIo = processIo, env = process.
         return await competencies(loadConfig(env), rest, io);
       case 'reproject':
         return await reprojectCommand(loadConfig(env), rest, io);
+      case 'demo':
+        return await demoCommand(loadConfig(env), rest, io);
       case undefined:
       case 'help':
       case '--help':

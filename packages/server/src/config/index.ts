@@ -59,6 +59,9 @@ const schema = z.object({
     .min(16, 'must be at least 16 characters (e.g. `openssl rand -hex 16`)')
     .optional(),
   KAIROS_LTI_NAMES: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
+  KAIROS_DEMO: z
+    .enum(['0', '1'], { message: 'must be 1 (seed the demo course on the embedded store) or 0 (no demo)' })
+    .default('1'),
 });
 
 /** The validated configuration of a Kairos process. */
@@ -87,6 +90,11 @@ export interface KairosConfig {
   registrationToken?: string;
   /** Keep learners' display names from launches and NRPS in the analytics store (off: ids only). */
   ltiNames: boolean;
+  /**
+   * Demo mode: the first start seeds a simulated demo course and `/demo` opens it. On only with the
+   * embedded store (no `DATABASE_URL`, no `MONGODB_URL`) and `KAIROS_DEMO` not `0`.
+   */
+  demo: boolean;
 }
 
 /** Flags of `kairos serve` and their environment variables. */
@@ -153,6 +161,7 @@ export function loadConfig(
     registration: v.KAIROS_REGISTRATION,
     registrationToken: v.KAIROS_REGISTRATION_TOKEN,
     ltiNames: v.KAIROS_LTI_NAMES === 'on',
+    demo: v.KAIROS_DEMO === '1' && !v.DATABASE_URL && !v.MONGODB_URL,
   };
 }
 

@@ -110,9 +110,13 @@ const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 /**
  * Statement ids from the seed, the learner and a counter: unique and the same every run. (Ids drawn from
  * the learners' random streams collided: the generator's 32-bit state makes streams of nearby seeds overlap.)
+ * A course IRI given by the caller joins them, so classes of one seed in two courses of one LRS (`kairos
+ * demo` with other `--learners`) never share an id.
  */
-const statementId = (seed: number) => (learner: string, n: number) => {
-  const h = createHash('sha256').update(`${seed}:${learner}:${n}`).digest('hex');
+const statementId = (seed: number, iri?: string) => (learner: string, n: number) => {
+  const h = createHash('sha256')
+    .update(`${iri ? `${iri}|` : ''}${seed}:${learner}:${n}`)
+    .digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${'89ab'[Number.parseInt(h[16]!, 16) % 4]}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 };
 
@@ -340,7 +344,7 @@ export function simulateClass(options: ClassOptions = {}): SimClass {
     start,
     heartbeats: options.heartbeats ?? 0,
     navigation: options.navigation ?? true,
-    id: statementId(seed),
+    id: statementId(seed, options.iri),
   };
   return {
     course,
