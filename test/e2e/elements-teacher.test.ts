@@ -449,6 +449,27 @@ describe.skipIf(skipBrowserTests)('teacher widgets in Chromium', () => {
       expect(await ep.axe('kairos-competency-heatmap')).toEqual([]);
     });
 
+    it('is axe-clean in French at 320 px with 300 learners, scrolled to the middle', async () => {
+      await page.route('**/api/v1/courses/demo/competencies', (route: Route) =>
+        route.fulfill({ contentType: 'application/json', body: JSON.stringify(competencies300) }),
+      );
+      await open('<kairos-competency-heatmap course="demo"></kairos-competency-heatmap>', {
+        lang: 'fr',
+        width: 320,
+      });
+      await loaded(page, 'kairos-competency-heatmap');
+      const box = page.locator('kairos-competency-heatmap .box');
+      await box.evaluate((b) => b.scrollTo(0, b.scrollHeight / 2));
+      await expect.poll(() => page.locator('kairos-competency-heatmap tbody tr.gap').count()).toBe(2);
+      await page.locator('kairos-competency-heatmap tbody tr[aria-rowindex="150"] td').first().click();
+      await page.locator('kairos-competency-heatmap [part=menu]').waitFor({ state: 'visible' });
+      expect(await seen(page.locator('kairos-competency-heatmap [part=menu]'))).toContain(
+        competencies300.learners[148]!.name!,
+      );
+      expect(await ep.axe('kairos-competency-heatmap')).toEqual([]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+    });
+
     it('says why when the token cannot write', async () => {
       await openHeatmap();
       await page.route('**/api/v1/courses/demo/assessments', (route: Route) =>
