@@ -268,8 +268,8 @@ export class KairosCompetencyHeatmap extends TeacherElement<Competencies> {
     const box = this.box;
     const n = this.data?.learners.length ?? 0;
     const row = box?.querySelector('tbody tr[aria-rowindex]');
-    if (!box || !row) return;
-    const pitch = row.getBoundingClientRect().height || 1;
+    const pitch = row?.getBoundingClientRect().height;
+    if (!box || !pitch) return; // not rendered (display: none, or out of the document)
     // the spacers count in --_row; rows taller than that (a minimum font size) give them the height measured
     const gap = box.querySelector<HTMLElement>('tr.gap');
     const k = Number(gap?.style.getPropertyValue('--k') || 0);
@@ -281,10 +281,14 @@ export class KairosCompetencyHeatmap extends TeacherElement<Competencies> {
     if (first !== this.win.first || size !== this.win.size) this.win = { first, size };
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.box) this.resize?.observe(this.box);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.resize?.disconnect();
-    this.box = undefined;
   }
 
   private posOf(e: Event): Pos | undefined {
@@ -386,7 +390,7 @@ export class KairosCompetencyHeatmap extends TeacherElement<Competencies> {
     if (box !== this.box) {
       // a box taller than the window (--kairos-heatmap-height) draws more rows; one that does not scroll, all
       this.resize ??= new ResizeObserver(() => this.followView());
-      this.resize.disconnect();
+      if (this.box) this.resize.unobserve(this.box);
       if (box) this.resize.observe(box);
       this.box = box;
     }
