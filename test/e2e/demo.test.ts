@@ -221,6 +221,7 @@ describe('npm start on a fresh data directory (demo mode)', () => {
       KAIROS_DATA_DIR: dataDir,
     });
     expect(again.code).toBe(0);
+    expect(again.stdout).toContain('already seeded here, nothing sent');
     expect(await countStatements(base, token)).toBe(before);
   }, 150_000);
 

@@ -125,8 +125,8 @@ async function demoThroughApi(
   io.out(
     [
       `seeded ${course} on ${url} (the key's tenant): ${o.learners} learners, ${total} statements`,
-      '  Open it with an instructor token: POST /api/v1/tokens {"role":"instructor","contextId":"<course IRI>"}',
-      '  and /dashboard, as docs/demo.md shows.',
+      '  Its dashboard takes an instructor token of the course (docs/demo.md, "Another server"):',
+      `  curl -u KEY:SECRET -H 'content-type: application/json' -d '{"role":"instructor","contextId":"${course}"}' ${url}/api/v1/tokens`,
     ].join('\n'),
   );
   return 0;
@@ -171,15 +171,15 @@ export async function demoCommand(config: KairosConfig, args: string[], io: CliI
     if (values.url && values.key) {
       return await demoThroughApi(values.url, values.key, o, io, (p) => show(p.sent, p.total, 'sending'));
     }
-    const status = await demoThroughServer(localServer(config), o, (s) =>
-      show(s.sent, s.total, s.phase === 'projecting' ? 'projecting' : s.phase),
-    );
+    let already: boolean | undefined;
+    const status = await demoThroughServer(localServer(config), o, (s) => {
+      already ??= s.phase === 'ready';
+      if (!already) show(s.sent, s.total, s.phase);
+    });
     bar?.stop();
+    const what = already ? 'already seeded here, nothing sent' : `${o.learners} learners`;
     io.out(
-      [
-        `demo course ${status.course}: ${o.learners} learners, ${status.total} statements`,
-        ...demoLines(status),
-      ].join('\n'),
+      [`demo course ${status.course}: ${what}, ${status.total} statements`, ...demoLines(status)].join('\n'),
     );
     return 0;
   } finally {
