@@ -449,6 +449,31 @@ describe.skipIf(skipBrowserTests)('teacher widgets in Chromium', () => {
       expect(await ep.axe('kairos-competency-heatmap')).toEqual([]);
     });
 
+    it('draws the first rows again for another population, and keeps the rows in view on a refresh', async () => {
+      await page.route(
+        (url) => url.pathname.endsWith('/courses/demo/competencies'),
+        (route: Route) =>
+          route.fulfill({ contentType: 'application/json', body: JSON.stringify(competencies300) }),
+      );
+      await openHeatmap();
+      const heatmap = page.locator('kairos-competency-heatmap');
+      const box = page.locator('kairos-competency-heatmap .box');
+      /** The drawn rows, 0 for the first learner (the focused row 0 stays drawn wherever the view is). */
+      const drawn = () =>
+        page
+          .locator('kairos-competency-heatmap tbody tr[aria-rowindex]')
+          .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('aria-rowindex')) - 2));
+      await box.evaluate((b) => b.scrollTo(0, b.scrollHeight));
+      await expect.poll(async () => (await drawn()).slice(-2)).toEqual([298, 299]);
+      expect((await drawn()).slice(0, 2)).toEqual([0, 260]);
+      await heatmap.evaluate((h) => (h as unknown as { refresh(): Promise<void> }).refresh());
+      expect((await drawn()).slice(0, 2)).toEqual([0, 260]);
+      await heatmap.evaluate((h) => h.setAttribute('group', '6e-a'));
+      await expect.poll(() => box.evaluate((b) => b.scrollTop)).toBe(0);
+      await expect.poll(async () => (await drawn()).slice(0, 3)).toEqual([0, 1, 2]);
+      expect(await drawn()).toHaveLength(40);
+    });
+
     it('is axe-clean in French at 320 px with 300 learners, scrolled to the middle', async () => {
       await page.route('**/api/v1/courses/demo/competencies', (route: Route) =>
         route.fulfill({ contentType: 'application/json', body: JSON.stringify(competencies300) }),

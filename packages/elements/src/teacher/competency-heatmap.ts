@@ -82,7 +82,9 @@ export class KairosCompetencyHeatmap extends TeacherElement<Competencies> {
       r: Math.min(this.active.r, Math.max(0, d.learners.length - 1)),
       c: Math.min(this.active.c, Math.max(0, d.competencies.length - 1)),
     };
-    const first = Math.max(0, Math.min(this.win.first, d.learners.length - this.win.size));
+    // a new box (after a loading state) starts at the top; a refresh keeps the rows in view
+    const from = this.load.state === 'ready' ? this.win.first : 0;
+    const first = Math.max(0, Math.min(from, d.learners.length - this.win.size));
     if (first !== this.win.first) this.win = { ...this.win, first };
     this.rev++;
   }
