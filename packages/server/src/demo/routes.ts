@@ -56,7 +56,8 @@ export function demoPages(demo: DemoCourses, publicUrl: string): Router {
     const course = typeof req.query.course === 'string' ? req.query.course : DEMO_COURSE_PREFIX;
     res.setHeader('Cache-Control', 'no-store');
     const record = isDemoCourseIri(course) ? await demo.record(course) : undefined;
-    if (!record) return void notThere(res, course);
+    // the default course is seeded by every start in demo mode: in its first seconds, it is on its way
+    if (!record) return void (course === DEMO_COURSE_PREFIX ? preparing(res, 0, 0) : notThere(res, course));
     if (record.state !== 'ready') {
       const s = await demo.status(course);
       return void preparing(res, s?.sent ?? 0, s?.total ?? 0);
