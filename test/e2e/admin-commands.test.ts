@@ -96,7 +96,7 @@ describe('admin commands on the embedded store', () => {
     running.pop();
     const revoked = await runKairos(['keys', 'revoke', key.key], env);
     expect(revoked.stdout).toMatch(/revoked kk_/);
-  });
+  }, 90_000); // two server starts and CLI processes: 29 s in a CI run under load
 });
 
 describe('admin commands with no server or data directory around', () => {
