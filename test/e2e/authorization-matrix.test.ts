@@ -502,6 +502,21 @@ for (const [backend, open] of recordStoreFactories) {
         call: () => ({ path: '/elements/kairos-dashboard.js' }),
       },
       {
+        name: 'GET /demo (demo mode, course not seeded yet)',
+        // the embedded store's demo mode: public, but no token is minted before the demo course exists
+        // (test/e2e/demo.test.ts covers the seeded course, and demo mode off)
+        expect: [503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503],
+        call: () => ({ path: '/demo' }),
+        async check(res) {
+          if ((await res.text()).includes('eyJ')) return 'a token in the page';
+        },
+      },
+      {
+        name: 'POST /admin/v1/demo (seeds the demo tenant)',
+        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 202, 401],
+        call: () => ({ method: 'POST', path: '/admin/v1/demo', body: json({ learners: 5, days: 3 }) }),
+      },
+      {
         name: 'GET /dashboard (Bearer)',
         // a dashboard shows the token's own course: there is no way to ask for another. It authenticates like
         // the API: a key is a valid credential (403: it is no instructor token), a bad one is a 401
