@@ -8,6 +8,27 @@ import type { CourseRef } from './access.js';
 import { explainStuckPoint } from './explain.js';
 import type * as S from './schemas.js';
 
+/**
+ * A competency no framework names (aligned by a statement's objectives only, its title then its IRI) is
+ * called by the end of its IRI: `https://…/fractions/equivalence` → `equivalence`. The full IRI stays in
+ * `id` / `competency`.
+ */
+const competencyTitle = (iri: string, title: string | undefined): string =>
+  title && title !== iri ? title : iriLabel(iri);
+
+const iriLabel = (iri: string): string => {
+  const tail =
+    iri
+      .replace(/[/#]+$/, '')
+      .split(/[/#]/)
+      .pop() ?? '';
+  try {
+    return decodeURIComponent(tail) || iri;
+  } catch {
+    return tail || iri;
+  }
+};
+
 /** What every view of a course reads: the store, the course, its active generation and the teacher's settings. */
 export interface CourseScope {
   analytics: AnalyticsStore;
@@ -235,7 +256,7 @@ export async function competenciesView(s: CourseScope): Promise<z.infer<typeof S
       return {
         id,
         code: c?.code,
-        title: c?.title ?? id,
+        title: competencyTitle(id, c?.title),
         type: c?.type,
         domain: c?.domain,
         expectedLevel: c?.expectedLevel,
@@ -326,7 +347,7 @@ export async function learnerView(
       return {
         learner,
         competency: m.competency,
-        title: info.get(m.competency)?.title,
+        title: competencyTitle(m.competency, info.get(m.competency)?.title),
         level: (m.level ?? null) as Level | null,
         p: m.p,
         evidence: m.evidence,
