@@ -543,6 +543,17 @@ describe.skipIf(skipBrowserTests)('teacher widgets in Chromium', () => {
       );
     });
 
+    it('says what is missing when a widget has no course or learner, instead of loading forever', async () => {
+      await open(
+        '<kairos-class-progress></kairos-class-progress><kairos-learner-timeline course="demo" lang="fr"></kairos-learner-timeline>',
+      );
+      await expect
+        .poll(() => seen(page.locator('kairos-class-progress [part~=state]')))
+        .toBe('Nothing to load: set the course (and the learner or activity, for those widgets).');
+      expect(await seen(page.locator('kairos-learner-timeline [part~=state]'))).toContain('Rien à charger');
+      expect(await page.locator('kairos-class-progress [role=status]').count()).toBe(0);
+    });
+
     it('learner timeline: flags with what raised them, P lines with their BKT steps on focus, the timeline', async () => {
       const key = F.spinner.learner.learner;
       await open(`<kairos-learner-timeline course="demo" learner="${key}"></kairos-learner-timeline>`);

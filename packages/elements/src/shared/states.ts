@@ -10,13 +10,16 @@ export type LoadState<T> =
 /** The loading, error and empty states every data element renders the same way (as `part="state"`). */
 export function renderState<T>(
   s: LoadState<T>,
-  text: { loading: string; error: string; retry: string; empty: string },
+  text: { loading: string; error: string; retry: string; empty: string; idle?: string },
   ready: (data: T) => TemplateResult,
   isEmpty: (data: T) => boolean,
   retry?: () => void,
 ): TemplateResult {
   switch (s.state) {
     case 'idle':
+      // not configured enough to fetch (no course yet): say so, rather than "Loading…" forever
+      if (text.idle) return html`<p part="state" class="muted">${text.idle}</p>`;
+      return html`<p part="state" class="muted" role="status" aria-live="polite">${text.loading}</p>`;
     case 'loading':
       return html`<p part="state" class="muted" role="status" aria-live="polite">${text.loading}</p>`;
     case 'error':

@@ -8,6 +8,7 @@ export const lookup =
 export const common = {
   en: {
     loading: 'Loading…',
+    idle: 'Nothing to load: set the course (and the learner or activity, for those widgets).',
     error: 'Could not load the figures',
     retry: 'Try again',
     empty: 'Nothing to show yet.',
@@ -37,6 +38,7 @@ export const common = {
   },
   fr: {
     loading: 'Chargement…',
+    idle: 'Rien à charger : indiquez le cours (et l’élève ou l’activité, pour ces widgets).',
     error: 'Impossible de charger les chiffres',
     retry: 'Réessayer',
     empty: 'Rien à afficher pour l’instant.',
