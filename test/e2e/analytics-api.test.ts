@@ -261,6 +261,13 @@ for (const [layout, open] of analyticsLayouts.slice(0, 2)) {
         }),
       });
       expect(level.status).toBe(201);
+      // a level for someone who is not a learner of the course is refused, and nothing is stored
+      const stranger = await call(`/api/v1/courses/${C}/assessments`, {
+        method: 'POST',
+        body: JSON.stringify({ learner: learnerKey('nobody'), competency: 'NC1', level: 'expert' }),
+      });
+      expect(stranger.status).toBe(404);
+      expect(stranger.body.code).toBe('learner_not_found');
       const after = await call(`/api/v1/courses/${C}/competencies`);
       const cell = after.body.cells.find(
         (c: { learner: string; competency: string }) =>

@@ -630,7 +630,12 @@ for (const [backend, open] of recordStoreFactories) {
           [
             'POST',
             'assessments',
-            { learner: 'account:https://lms.example|x', competency: 'https://c.example/k', level: 'acquis' },
+            // a learner of the course (an unknown one is a 404 learner_not_found)
+            (t: Target) => ({
+              learner: `account:https://lms.example|${t.agent.account.name}`,
+              competency: 'https://c.example/k',
+              level: 'acquis',
+            }),
             201,
           ],
         ] as const
@@ -638,7 +643,11 @@ for (const [backend, open] of recordStoreFactories) {
         ([method, what, body, ok]): Row => ({
           name: `${method} /api/v1/courses/{course}/${what}`,
           expect: [401, 401, ok, 403, ok, 401, 401, 403, 403, ok, 403, 401, 401, 401, 401, 401],
-          call: (t) => ({ method, path: `/api/v1/courses/${q(t.course)}/${what}`, body: json(body) }),
+          call: (t) => ({
+            method,
+            path: `/api/v1/courses/${q(t.course)}/${what}`,
+            body: json(typeof body === 'function' ? body(t) : body),
+          }),
         }),
       ),
       {

@@ -9,6 +9,7 @@ import * as S from './schemas.js';
 import { type CourseQueryValues, courseScope, type ScopeDeps } from './scope.js';
 import {
   competenciesView,
+  isCourseLearner,
   itemView,
   learnersView,
   learnerView,
@@ -459,6 +460,8 @@ export function analyticsRoutes(d: ApiDeps): ApiRoute[] {
       async handler(ctx) {
         const s = await course(ctx, 'write');
         const body = ctx.body as z.infer<typeof S.AssessmentBody>;
+        if (!(await isCourseLearner(s, body.learner)))
+          throw new HttpError(404, 'learner_not_found', `no learner ${body.learner} in this course`);
         const [competency] = await resolveCompetencies(d, s.tenantId, [body.competency]);
         const a = {
           course: s.course.iri,

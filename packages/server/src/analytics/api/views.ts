@@ -276,6 +276,11 @@ async function alignedCompetencies(s: CourseScope): Promise<string[]> {
   return al.map((a) => a.competency);
 }
 
+/** Whether `learner` (an agent key) is a learner of the course: seen in its statements, or on its roster. */
+export async function isCourseLearner(s: CourseScope, learner: string): Promise<boolean> {
+  return (await learnersOf({ ...s, pop: { learners: [learner] } })).length > 0;
+}
+
 /** `GET /courses/{course}/learners/{learner}`: timeline, per activity, mastery with every step, flags with their inputs. */
 export async function learnerView(
   s: CourseScope,
