@@ -3,6 +3,7 @@
  * Lit), so a server can check a teacher's quiz before it stores it (the Kairos server's deep linking does).
  */
 export {
+  isIri,
   parseQuizDefinition,
   type QuestionDefinition,
   type QuizDefinition,

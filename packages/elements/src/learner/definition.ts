@@ -62,7 +62,8 @@ export class QuizDefinitionError extends Error {
 }
 
 const TYPES = ['choice', 'true-false', 'fill-in', 'numeric', 'ordering', 'matching', 'long-text'];
-const isIri = (v: unknown) => typeof v === 'string' && /^[a-z][\w+.-]*:\S+$/i.test(v);
+/** Whether `v` is an absolute IRI (a scheme, a colon, no spaces): what activity and competency ids must be. */
+export const isIri = (v: unknown): v is string => typeof v === 'string' && /^[a-z][\w+.-]*:\S+$/i.test(v);
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const list = (v: unknown) => (Array.isArray(v) ? v : [v]);
 

@@ -94,6 +94,11 @@ export class KairosCompetencyHeatmap extends TeacherElement<Competencies> {
     return this.cells.of(learner, competency);
   }
 
+  /** The cell whose tooltip shows: the hovered one, else the focused one; none while the menu is open. */
+  private get tipAt(): Pos | undefined {
+    return this.menu ? undefined : (this.hover ?? (this.focused ? this.active : undefined));
+  }
+
   override render(): TemplateResult {
     const m = this.t.m;
     return html`<section class="panel" aria-labelledby="h">
@@ -111,7 +116,7 @@ export class KairosCompetencyHeatmap extends TeacherElement<Competencies> {
   private body(d: Competencies): TemplateResult {
     const m = this.t.m;
     const f = formats(this.t.lang);
-    const tipAt = this.menu ? undefined : (this.hover ?? (this.focused ? this.active : undefined));
+    const tipAt = this.tipAt;
     return html`<ul class="legend" part="legend" aria-label=${m.legend}>
         ${LEVELS.map(
           (l) =>
@@ -400,7 +405,7 @@ export class KairosCompetencyHeatmap extends TeacherElement<Competencies> {
       this.renderRoot.querySelector<HTMLElement>('.tip'),
       this.renderRoot.querySelector<HTMLElement>('.menu'),
     ];
-    const tipAt = this.menu ? undefined : (this.hover ?? (this.focused ? this.active : undefined));
+    const tipAt = this.tipAt;
     if (tipAt) placeTip(tip, this.cellEl(tipAt) ?? null);
     else hideTip(tip);
     if (this.menu && menu && !isOpen(menu)) {

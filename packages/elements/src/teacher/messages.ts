@@ -68,9 +68,6 @@ export const common = {
   },
 };
 
-/** The common messages of one language. */
-export type Common = (typeof common)['en'];
-
 /** The levels in order, with "not assessed" first. */
 export const LEVELS = ['none', 'non_acquis', 'en_cours', 'acquis', 'expert'] as const;
 

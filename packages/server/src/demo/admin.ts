@@ -1,11 +1,10 @@
-import express, { Router } from 'express';
-import { isAdminToken } from '../admin/channel.js';
+import { Router } from 'express';
 import { HttpError } from '../errors.js';
 import { DEMO_COURSE_PREFIX, DEMO_DEFAULTS, type DemoOptions, demoCourseIri } from './course.js';
 import type { DemoCourses, DemoStatus } from './service.js';
 
 /** Bounds of a demo class (a 3,000-learner class takes minutes on the embedded store). */
-export const DEMO_LIMITS = { learners: [1, 3000], days: [1, 365], seed: [0, 2 ** 31 - 1] } as const;
+const DEMO_LIMITS = { learners: [1, 3000], days: [1, 365], seed: [0, 2 ** 31 - 1] } as const;
 
 /** The options of a demo class from untrusted input, or a 400 naming the bad one. */
 export function demoOptions(input: Partial<Record<keyof DemoOptions, unknown>>): DemoOptions {
@@ -35,20 +34,9 @@ export type DemoJobStatus = DemoStatus & { urls: { dashboard: string; learner: s
  * that demo course through this server and answers its status; `GET ?course=` reports it. `kairos demo`
  * and the first `kairos serve` of a data directory drive it.
  */
-export function demoAdminRouter(options: {
-  demo: DemoCourses;
-  token: () => string | undefined;
-  publicUrl: string;
-}): Router {
+export function demoAdminRouter(options: { demo: DemoCourses; publicUrl: string }): Router {
+  // under /admin/v1, whose router has already checked the admin token and parsed the body
   const router = Router();
-  router.use((req, _res, next) => {
-    const expected = options.token();
-    const presented = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
-    if (!expected || !isAdminToken(expected, presented))
-      return next(new HttpError(401, 'admin_only', 'the demo command needs the admin token of this server'));
-    next();
-  });
-  router.use(express.json({ limit: '4kb' }));
   const answer = async (course: string): Promise<DemoJobStatus> => {
     const status = await options.demo.status(course);
     if (!status) throw new HttpError(404, 'demo_not_found', `no demo course ${course} here`);

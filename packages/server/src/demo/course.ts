@@ -39,7 +39,8 @@ export function demoCourseIri(o: DemoOptions): string {
 export const isDemoCourseIri = (iri: string) =>
   iri === DEMO_COURSE_PREFIX || /^https:\/\/kairos\.dev\/demo\/courses\/fractions-s\d+-\d+x\d+$/.test(iri);
 
-const simulate = (o: DemoOptions, start: Date) =>
+/** The simulated class of a demo course starting at `start` (see {@link demoStart}). */
+export const demoClass = (o: DemoOptions, start: Date): SimClass =>
   simulateClass({
     seed: o.seed,
     learners: o.learners,
@@ -60,13 +61,10 @@ const simulate = (o: DemoOptions, start: Date) =>
 export function demoStart(o: DemoOptions, today = new Date()): Date {
   const probe = new Date(0);
   let last = 0;
-  for (const s of simulate(o, probe).statements()) last = Date.parse(s.timestamp!);
+  for (const s of demoClass(o, probe).statements()) last = Date.parse(s.timestamp!);
   const midnight = Math.floor(today.getTime() / DAY) * DAY;
   return new Date(midnight - Math.ceil(last / HOUR) * HOUR - HOUR);
 }
-
-/** The simulated class of a demo course starting at `start` (see {@link demoStart}). */
-export const demoClass = (o: DemoOptions, start: Date): SimClass => simulate(o, start);
 
 /**
  * The quiz a visitor answers on the demo learner page: the built-in fractions quiz, its questions aligned

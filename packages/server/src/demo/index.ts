@@ -9,19 +9,17 @@ import { demoAdminRouter } from './admin.js';
 import { demoPages } from './routes.js';
 import { DemoCourses } from './service.js';
 
-export { DEMO_LIMITS, type DemoJobStatus, demoOptions, demoUrls } from './admin.js';
+// what the CLI, the fixture generator and the tests use
+export { type DemoJobStatus, demoOptions } from './admin.js';
 export {
   DEMO_COURSE_PREFIX,
   DEMO_DEFAULTS,
-  DEMO_TENANT,
   type DemoOptions,
   demoClass,
   demoCourseIri,
-  demoQuiz,
   demoStart,
 } from './course.js';
-export { type ApiCall, apiClient, basicAuth, type SeedProgress, seedClass } from './seed.js';
-export { DEMO_INSTRUCTOR_SCOPES, DemoCourses, type DemoStatus } from './service.js';
+export { apiClient, basicAuth, type SeedProgress, seedClass } from './seed.js';
 
 /** Mounts the demo pages and the demo admin route, in demo mode only. After the analytics (its projector). */
 export function demoFeature(app: Express, deps: AppDeps): void {
@@ -29,8 +27,5 @@ export function demoFeature(app: Express, deps: AppDeps): void {
   const demo = new DemoCourses({ stores: deps.stores, secret: deps.secret, projector: app.locals.projector });
   deps.shutdown.add(() => demo.stop());
   app.use(demoPages(demo, deps.config.publicUrl));
-  app.use(
-    '/admin/v1/demo',
-    demoAdminRouter({ demo, token: () => deps.adminToken?.(), publicUrl: deps.config.publicUrl }),
-  );
+  app.use('/admin/v1/demo', demoAdminRouter({ demo, publicUrl: deps.config.publicUrl }));
 }

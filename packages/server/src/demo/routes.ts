@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { QuizDefinition } from '@kairos/elements/quiz-definition.js';
 import { ActivityTypes } from '@kairos/xapi';
 import { type Request, type Response, Router } from 'express';
+import { cookie } from '../lti/launch.js';
 import { type LaunchBootstrap, learnerPage } from '../lti/learner-page.js';
 import { esc, formPost, page } from '../lti/pages.js';
 import { DEMO_COURSE_PREFIX, demoClass, demoQuiz, isDemoCourseIri } from './course.js';
@@ -52,6 +54,16 @@ ${done} %. This page opens the course as soon as it is ready.</p></main>`,
  */
 export function demoPages(demo: DemoCourses, publicUrl: string): Router {
   const router = Router();
+  // a course's quiz depends on its record only: simulated once per course, not per visitor
+  const quizzes = new Map<string, QuizDefinition>();
+  const quizOf = (record: DemoRecord): QuizDefinition => {
+    let quiz = quizzes.get(record.course);
+    if (!quiz) {
+      quiz = demoQuiz(demoClass(record.options, new Date(record.start)).course);
+      quizzes.set(record.course, quiz);
+    }
+    return quiz;
+  };
   const ready = async (req: Request, res: Response): Promise<DemoRecord | undefined> => {
     const course = typeof req.query.course === 'string' ? req.query.course : DEMO_COURSE_PREFIX;
     res.setHeader('Cache-Control', 'no-store');
@@ -78,8 +90,8 @@ export function demoPages(demo: DemoCourses, publicUrl: string): Router {
     const record = await ready(req, res);
     if (!record) return;
     // the same visitor on reloads; only a visitor's name is taken back, never a simulated learner's
-    const cookie = /(?:^|;\s*)kairos_demo_visitor=([^;]+)/.exec(req.get('cookie') ?? '')?.[1];
-    const visitor = cookie && VISITOR.test(cookie) ? cookie : `visitor-${randomBytes(6).toString('hex')}`;
+    const known = cookie(req, VISITOR_COOKIE);
+    const visitor = known && VISITOR.test(known) ? known : `visitor-${randomBytes(6).toString('hex')}`;
     res.cookie(VISITOR_COOKIE, visitor, {
       httpOnly: true,
       sameSite: 'lax',
@@ -87,8 +99,7 @@ export function demoPages(demo: DemoCourses, publicUrl: string): Router {
       maxAge: 30 * 86_400_000,
     });
     const { token, actor } = await demo.learnerToken(record.course, visitor);
-    const course = demoClass(record.options, new Date(record.start)).course;
-    const quiz = demoQuiz(course);
+    const quiz = quizOf(record);
     const language = langOf(req);
     const bootstrap: LaunchBootstrap = {
       endpoint: `${publicUrl}/xapi`,

@@ -22,9 +22,9 @@ import { type DemoRecord, demoRecord, saveDemoRecord } from './records.js';
 import { apiClient, basicAuth, seedClass } from './seed.js';
 
 /** Lifetime of the tokens the demo pages mint (a visitor reopens /demo for a new one). */
-export const DEMO_TOKEN_TTL_S = 2 * 3600;
+const DEMO_TOKEN_TTL_S = 2 * 3600;
 /** What a demo instructor token may do: read, never write (no analytics/write, no statements/write). */
-export const DEMO_INSTRUCTOR_SCOPES = ['statements/read', 'analytics/read'];
+const DEMO_INSTRUCTOR_SCOPES = ['statements/read', 'analytics/read'];
 const LEARNER_SCOPES = ['statements/write', 'statements/read/mine'];
 /** The seeding key writes the framework, structure, roster and statements, and is revoked when done. */
 const SEEDING_SCOPES = ['statements/write', 'analytics/read', 'analytics/write'];

@@ -27,26 +27,42 @@ export interface PickSession {
 
 const sessionKey = (secret: string) => new TextEncoder().encode(`kairos-deep-link:${secret}`);
 
-/** The content item Kairos returns for a catalog item (DL 2.0 §3.1 ltiResourceLink). */
-export function contentItem(publicUrl: string, item: CatalogItem): Record<string, unknown> {
+/**
+ * An ltiResourceLink content item (DL 2.0 §3.1) to Kairos' one launch URL (Canvas matches redirect URIs
+ * exactly; what to launch travels in `custom`), with a line item when the placement is graded.
+ */
+export function resourceLinkItem(
+  publicUrl: string,
+  link: {
+    title: string;
+    text?: string;
+    custom: Record<string, string>;
+    resourceId: string;
+    scoreMaximum?: number;
+  },
+): Record<string, unknown> {
+  const { title, text, custom, resourceId, scoreMaximum } = link;
   return {
     type: 'ltiResourceLink',
-    title: item.title,
-    text: item.description,
-    // One launch URL for everything (Canvas matches redirect URIs exactly); the item travels in `custom`.
+    title,
+    ...(text !== undefined ? { text } : {}),
     url: `${publicUrl}/lti/launch`,
-    custom: { activity: item.id },
-    ...(item.scoreMaximum !== undefined
-      ? {
-          lineItem: {
-            scoreMaximum: item.scoreMaximum,
-            label: item.title,
-            resourceId: item.id,
-            tag: 'kairos',
-          },
-        }
+    custom,
+    ...(scoreMaximum !== undefined
+      ? { lineItem: { scoreMaximum, label: title, resourceId, tag: 'kairos' } }
       : {}),
   };
+}
+
+/** The content item Kairos returns for a catalog item. */
+export function contentItem(publicUrl: string, item: CatalogItem): Record<string, unknown> {
+  return resourceLinkItem(publicUrl, {
+    title: item.title,
+    text: item.description,
+    custom: { activity: item.id },
+    resourceId: item.id,
+    scoreMaximum: item.scoreMaximum,
+  });
 }
 
 /** Deep linking request (instructors only): the catalog picker. */

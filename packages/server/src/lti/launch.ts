@@ -23,7 +23,8 @@ export type MessageHandler = (
   res: Response,
 ) => Promise<void>;
 
-function cookie(req: Request, name: string): string | undefined {
+/** A request cookie's value, decoded. */
+export function cookie(req: Request, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const i = part.indexOf('=');
     if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());

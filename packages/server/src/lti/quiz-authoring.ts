@@ -11,6 +11,7 @@ import {
   NOTHING_ADDED,
   type PickSession,
   refusedTypes,
+  resourceLinkItem,
   returnToPlatform,
   verifyPickSession,
 } from './deep-linking.js';
@@ -31,17 +32,15 @@ import { newQuizId, saveQuiz } from './quizzes.js';
 /** The datalist stays a hint, not a framework browser. */
 const MAX_LISTED_COMPETENCIES = 500;
 
-/** The content item of a quiz a teacher wrote (DL 2.0 §3.1 ltiResourceLink), graded when it scores. */
+/** The content item of a quiz a teacher wrote, graded when it scores. */
 export function quizContentItem(publicUrl: string, id: string, d: QuizDefinition): Record<string, unknown> {
-  const title = d.title?.trim() || 'Quiz';
   const max = quizMaximum(d);
-  return {
-    type: 'ltiResourceLink',
-    title,
-    url: `${publicUrl}/lti/launch`,
+  return resourceLinkItem(publicUrl, {
+    title: d.title?.trim() || 'Quiz',
     custom: { quiz: id },
-    ...(max > 0 ? { lineItem: { scoreMaximum: max, label: title, resourceId: id, tag: 'kairos' } } : {}),
-  };
+    resourceId: id,
+    scoreMaximum: max > 0 ? max : undefined,
+  });
 }
 
 /** A pasted JSON quiz, named `id`: the definition, or what is wrong with it (on the JSON field). */

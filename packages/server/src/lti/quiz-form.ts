@@ -5,6 +5,7 @@
  */
 import {
   type Choice,
+  isIri,
   parseQuizDefinition,
   type QuestionDefinition,
   type QuizDefinition,
@@ -28,8 +29,6 @@ export function typedNumber(s: string): number | undefined {
   const t = s.replace(/[\s\u00a0\u202f]/g, '').replace(',', '.');
   return /^[+-]?(\d+\.?\d*|\.\d+)$/.test(t) ? Number(t) : undefined;
 }
-
-const isIri = (v: string) => /^[a-z][\w+.-]*:\S+$/i.test(v);
 
 /** Ids of choices, items and matching sources: a, b, c… (then c27, c28…). */
 const letter = (i: number) => (i < 26 ? String.fromCharCode(97 + i) : `c${i + 1}`);

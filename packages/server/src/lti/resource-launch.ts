@@ -145,6 +145,7 @@ export function resourceLinkHandler(
     const placed = await placementOf(deps, l.tenantId, l.link, l.custom);
     await recordLaunch(deps, l, placed);
     const contextIri = courseIri(deps.publicUrl, l.tenantId, l.context.id);
+    const language = (l.locale ?? 'en').slice(0, 2);
     if (l.role === 'instructor') {
       const token = await mintToken(
         deps.secret,
@@ -159,10 +160,11 @@ export function resourceLinkHandler(
         LAUNCH_TOKEN_TTL_S,
       );
       onInstructor?.(l);
-      const lang = (l.locale ?? 'en').slice(0, 2);
       res
         .type('html')
-        .send(formPost('Opening the Kairos dashboard…', `${deps.publicUrl}/dashboard`, { token, lang }));
+        .send(
+          formPost('Opening the Kairos dashboard…', `${deps.publicUrl}/dashboard`, { token, lang: language }),
+        );
       return;
     }
     const actor = ltiActor(l.issuer, l.sub);
@@ -177,7 +179,6 @@ export function resourceLinkHandler(
       },
       LAUNCH_TOKEN_TTL_S,
     );
-    const language = (l.locale ?? 'en').slice(0, 2);
     const bootstrap: LaunchBootstrap = {
       endpoint: `${deps.publicUrl}/xapi`,
       token,

@@ -56,7 +56,8 @@ const restricted = (pop: Population) =>
   pop.learners !== undefined || pop.from !== undefined || pop.to !== undefined;
 
 /** The learners of the population (all the course's learners when no filter applies). */
-async function learnersOf(s: CourseScope): Promise<LearnerCourseRow[]> {
+/** The course's learner rows for the scope's population (names only where the scope shows them). */
+export async function learnersOf(s: CourseScope): Promise<LearnerCourseRow[]> {
   const rows = await s.analytics.queries.learners(
     s.tenantId,
     s.gen,
@@ -98,8 +99,11 @@ function summary(l: LearnerCourseRow, asOf: Date): z.infer<typeof S.LearnerSumma
 }
 
 /** `GET /courses/{course}/learners`. */
-export async function learnersView(s: CourseScope): Promise<z.infer<typeof S.LearnersResponse>> {
-  const rows = await learnersOf(s);
+export async function learnersView(
+  s: CourseScope,
+  loaded?: LearnerCourseRow[],
+): Promise<z.infer<typeof S.LearnersResponse>> {
+  const rows = loaded ?? (await learnersOf(s));
   return { course: s.course.iri, asOf: s.asOf.toISOString(), learners: rows.map((l) => summary(l, s.asOf)) };
 }
 
@@ -184,9 +188,10 @@ export async function stuckPointsView(
 export async function overviewView(
   s: CourseScope,
   course: z.infer<typeof S.Course>,
+  loaded?: { learners: LearnerCourseRow[]; stuck: z.infer<typeof S.StuckPointsResponse> },
 ): Promise<z.infer<typeof S.Overview>> {
-  const learners = await learnersOf(s);
-  const stuck = await stuckPointsView(s, learners);
+  const learners = loaded?.learners ?? (await learnersOf(s));
+  const stuck = loaded?.stuck ?? (await stuckPointsView(s, learners));
   const week = s.asOf.getTime() - 7 * DAY;
   const summaries = learners.map((l) => summary(l, s.asOf));
   const activities = stuck.activities.length;

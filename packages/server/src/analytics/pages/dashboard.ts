@@ -8,7 +8,7 @@ import { esc, ltiErrors, page } from '../../lti/pages.js';
 import type { Fact, RosterMember } from '../../storage/types.js';
 import type * as S from '../api/schemas.js';
 import { courseScope, type ScopeDeps } from '../api/scope.js';
-import { learnersView, overviewView, stuckPointsView } from '../api/views.js';
+import { learnersOf, learnersView, overviewView, stuckPointsView } from '../api/views.js';
 
 /** One learner row of the course page. */
 export interface DashboardRow {
@@ -63,9 +63,11 @@ export async function dashboardView(d: ScopeDeps, p: Principal, queue: ScoreQueu
   const contextId = s.course.contextId ?? s.course.iri;
   const context = await roster.getContext(s.tenantId, contextId);
   const members = await roster.members(s.tenantId, contextId);
+  // the learner rows and stuck points are read once for the three views built from them
+  const rowsOfCourse = await learnersOf(s);
   const [learners, stuck, latest] = [
-    await learnersView(s),
-    await stuckPointsView(s),
+    await learnersView(s, rowsOfCourse),
+    await stuckPointsView(s, rowsOfCourse),
     await d.stores.analytics.queries.latest(s.tenantId, s.gen, s.course.iri),
   ];
   const byKey = new Map(learners.learners.map((l) => [l.learner, l]));
@@ -105,13 +107,17 @@ export async function dashboardView(d: ScopeDeps, p: Principal, queue: ScoreQueu
     return rowOf(m.actorKey ?? `user:${m.userId}`, m);
   });
   for (const l of learners.learners) if (!seen.has(l.learner)) rows.push(rowOf(l.learner));
-  const overview = await overviewView(s, {
-    id: contextId,
-    iri: s.course.iri,
-    contextId: s.course.contextId,
-    title: context?.title,
-    learners: learners.learners.length,
-  });
+  const overview = await overviewView(
+    s,
+    {
+      id: contextId,
+      iri: s.course.iri,
+      contextId: s.course.contextId,
+      title: context?.title,
+      learners: learners.learners.length,
+    },
+    { learners: rowsOfCourse, stuck },
+  );
   return {
     context: {
       id: contextId,
