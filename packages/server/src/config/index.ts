@@ -14,6 +14,14 @@ const urlWithScheme = (schemes: string[], example: string) =>
     { message: `must be a ${schemes.map((s) => `${s}://`).join(' or ')} URL, e.g. ${example}` },
   );
 
+const isHttpUrl = (v: string) => {
+  try {
+    return ['http:', 'https:'].includes(new URL(v).protocol);
+  } catch {
+    return false;
+  }
+};
+
 const port = z.coerce
   .number({ message: 'must be a port number between 1 and 65535' })
   .int('must be a whole port number between 1 and 65535')
@@ -59,6 +67,12 @@ const schema = z.object({
     .min(16, 'must be at least 16 characters (e.g. `openssl rand -hex 16`)')
     .optional(),
   KAIROS_LTI_NAMES: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
+  KAIROS_LTI_PAGES: z
+    .string()
+    .refine((v) => v.split(/[\s,]+/).every(isHttpUrl), {
+      message: 'must be http:// or https:// origins separated by spaces, e.g. https://course.example.edu',
+    })
+    .optional(),
   KAIROS_DEMO: z
     .enum(['0', '1'], { message: 'must be 1 (seed the demo course on the embedded store) or 0 (no demo)' })
     .default('1'),
@@ -90,6 +104,11 @@ export interface KairosConfig {
   registrationToken?: string;
   /** Keep learners' display names from launches and NRPS in the analytics store (off: ids only). */
   ltiNames: boolean;
+  /**
+   * Origins of developers' pages a learner launch may be handed to (a link's `custom.page`, with the
+   * launch bootstrap in the URL fragment); none by default.
+   */
+  ltiPages: string[];
   /**
    * Demo mode: the first start seeds a simulated demo course and `/demo` opens it. On only with the
    * embedded store (no `DATABASE_URL`, no `MONGODB_URL`) and `KAIROS_DEMO` not `0`.
@@ -161,6 +180,7 @@ export function loadConfig(
     registration: v.KAIROS_REGISTRATION,
     registrationToken: v.KAIROS_REGISTRATION_TOKEN,
     ltiNames: v.KAIROS_LTI_NAMES === 'on',
+    ltiPages: v.KAIROS_LTI_PAGES?.split(/[\s,]+/).map((o) => new URL(o).origin) ?? [],
     demo: v.KAIROS_DEMO === '1' && !v.DATABASE_URL && !v.MONGODB_URL,
   };
 }

@@ -3,6 +3,7 @@ import { ActivityTypes, agentKey } from '@kairos/xapi';
 import { mintToken } from '../auth/tokens.js';
 import { courseIri, ltiActor, resourceLinkIri } from '../iris.js';
 import type { LtiDeps } from './deps.js';
+import { externalPage, handoffUrl } from './external-page.js';
 import type { MessageHandler } from './launch.js';
 import { type LaunchBootstrap, learnerPage } from './learner-page.js';
 import { LtiError } from './lti-error.js';
@@ -142,6 +143,8 @@ export function resourceLinkHandler(
         `roles ${(claims[`${LTI}roles`] as string[]).join(',')}`,
       );
     }
+    // checked before anything is written: a refused page is a refused launch
+    const page = externalPage(l.custom, deps.config.ltiPages);
     const placed = await placementOf(deps, l.tenantId, l.link, l.custom);
     await recordLaunch(deps, l, placed);
     const contextIri = courseIri(deps.publicUrl, l.tenantId, l.context.id);
@@ -203,6 +206,8 @@ export function resourceLinkHandler(
       },
       language,
     };
+    // a developer's page (custom.page) gets the same bootstrap in its URL fragment
+    if (page) return void res.redirect(303, handoffUrl(page, bootstrap));
     res.type('html').send(learnerPage(bootstrap, placed, `${deps.publicUrl}/elements`));
   };
 }
