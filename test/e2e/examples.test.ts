@@ -15,6 +15,7 @@ import { startStaticServer } from '../support/sdk-e2e.js';
 const dir = fileURLToPath(new URL('../../examples/plain-html/', import.meta.url));
 const readme = readFileSync(`${dir}README.md`, 'utf8');
 const html = readFileSync(`${dir}index.html`, 'utf8');
+const quizHtml = readFileSync(`${dir}quiz.html`, 'utf8');
 
 /** The scopes of the README's `kairos keys create` command. */
 const readmeScopes = () => {
@@ -165,3 +166,95 @@ describe.skipIf(skipBrowserTests)('examples/plain-html in Chromium: the page say
     await page.context().close();
   });
 });
+
+describe.skipIf(skipBrowserTests)('examples/plain-html/quiz.html in Chromium: <kairos-quiz>', () => {
+  let app: TestApp;
+  let site: { url: string; close(): Promise<void> };
+  let browser: Browser;
+  beforeAll(async () => {
+    app = await startTestApp(new SqlRecordStore(await openPglite('memory://')));
+    const root = mkdtempSync(join(tmpdir(), 'kairos-example-'));
+    writeFileSync(join(root, 'quiz.html'), quizHtml.replaceAll('http://localhost:3000', app.url));
+    site = await startStaticServer(root);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+    await app?.close();
+  });
+  const open = async (hash: string) => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${site.url}/quiz.html${hash}`);
+    return page;
+  };
+
+  it('no token yet: the page says so', async () => {
+    const page = await open('');
+    await expect.poll(() => page.locator('#status').textContent()).toContain('No learner token yet');
+    await page.context().close();
+  });
+
+  it("with the README's token, answering the quiz stores its statements for the page's learner", async () => {
+    const request = readmeTokenRequest() as { actor: { account: { homePage: string } } };
+    request.actor.account.homePage = app.url; // the page's actor, with :3000 replaced like the page
+    const minted = await fetch(`${app.url}/api/v1/tokens`, {
+      method: 'POST',
+      headers: { authorization: await app.basic(readmeScopes()), 'content-type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+    const { token } = (await minted.json()) as { token: string };
+    const page = await open(`#token=${token}`);
+    await page.locator('kairos-quiz kairos-choice').waitFor();
+    await page.locator('kairos-choice input[value=a]').check();
+    await page.locator('kairos-true-false input[value=false]').check(); // wrong: 2 of 3
+    await page.locator('kairos-numeric input').fill('0,5');
+    await page.getByRole('button', { name: 'Vérifier mes réponses' }).click();
+    await expect.poll(() => page.locator('#log').textContent()).toContain('quiz: 2/3, réussi');
+    await expect.poll(() => page.locator('#log').textContent(), { timeout: 15_000 }).toContain('stored');
+    expect(await page.locator('#status').textContent()).toBe('');
+
+    const actor = pageLaunch(quizHtml.replaceAll('http://localhost:3000', app.url)).actor;
+    const read = async () => {
+      const res = await fetch(
+        `${app.url}/xapi/statements?agent=${encodeURIComponent(JSON.stringify(actor))}`,
+        {
+          headers: {
+            authorization: await app.basic(['statements/read']),
+            'x-experience-api-version': '2.0.0',
+          },
+        },
+      );
+      return ((await res.json()) as { statements: QuizStatement[] }).statements;
+    };
+    let stored: QuizStatement[] = [];
+    await expect
+      .poll(
+        async () => {
+          stored = await read();
+          return stored.filter((s) => s.verb.id.endsWith('/answered')).length;
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(3);
+    const quizIri = `${app.url}/examples/fractions/quiz`;
+    const answers = Object.fromEntries(
+      stored
+        .filter((s) => s.verb.id.endsWith('/answered'))
+        .map((s) => [s.object.id.slice(quizIri.length + 1), s.result?.success]),
+    );
+    expect(answers).toEqual({ half: true, compare: false, sum: true });
+    await expect
+      .poll(async () => (await read()).find((s) => s.verb.id.endsWith('/passed'))?.result?.score?.scaled, {
+        timeout: 15_000,
+      })
+      .toBeCloseTo(2 / 3, 5);
+    await page.context().close();
+  });
+});
+
+interface QuizStatement {
+  verb: { id: string };
+  object: { id: string };
+  result?: { success?: boolean; score?: { scaled?: number } };
+}
