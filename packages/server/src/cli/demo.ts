@@ -1,9 +1,11 @@
+import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { type AdminChannel, readAdminChannel } from '../admin/channel.js';
 import type { KairosConfig } from '../config/index.js';
 import {
   apiClient,
   basicAuth,
+  type DemoDelivery,
   type DemoJobStatus,
   type DemoOptions,
   demoClass,
@@ -14,27 +16,30 @@ import {
   seedClass,
 } from '../demo/index.js';
 import { type HttpError, KairosError } from '../errors.js';
+import { defaultChromium } from '../simulator/index.js';
 import { lockHolder } from '../storage/lock.js';
 import { type CliIo, parseFlags, usageError } from './output.js';
 
 /** Usage of `kairos demo`. */
 export const DEMO_USAGE =
-  'kairos demo [--learners 30] [--days 21] [--seed 1] [--url URL --key KEY:SECRET] [--quiet]';
+  'kairos demo [--learners 30] [--days 21] [--seed 1] [--url URL --key KEY:SECRET] [--browser [--chromium PATH]] [--quiet]';
 
 /**
  * Asks the server behind `channel` to seed a demo course (or reports the one it has) and follows it to
- * the end, calling `onStatus` at each poll. Resolves with the final status, links included.
+ * the end, calling `onStatus` at each poll. Resolves with the final status, links included. With `delivery`
+ * `via: 'sdk'`, the server sends the statements through the SDK in Chromium.
  */
 export async function demoThroughServer(
   channel: AdminChannel,
   options: DemoOptions,
   onStatus: (s: DemoJobStatus) => void = () => {},
+  delivery: DemoDelivery = { via: 'http' },
 ): Promise<DemoJobStatus> {
   const call = async (method: string, query = ''): Promise<DemoJobStatus> => {
     const res = await fetch(`${channel.url}/admin/v1/demo${query}`, {
       method,
       headers: { authorization: `Bearer ${channel.token}`, 'content-type': 'application/json' },
-      body: method === 'POST' ? JSON.stringify(options) : undefined,
+      body: method === 'POST' ? JSON.stringify({ ...options, ...delivery }) : undefined,
     });
     const json = (await res.json().catch(() => ({}))) as DemoJobStatus & { message?: string };
     if (res.status === 404 && method === 'POST') {
@@ -108,10 +113,12 @@ async function demoThroughApi(
   o: DemoOptions,
   io: CliIo,
   onProgress: (p: SeedProgress) => void,
+  delivery: DemoDelivery,
 ): Promise<number> {
   const [id, secret] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
   if (!id || !secret || !key.includes(':')) throw usageError('--key must be KEY:SECRET (kairos keys create)');
-  const call = apiClient(url.replace(/\/+$/, ''), basicAuth(id, secret));
+  const base = url.replace(/\/+$/, '');
+  const call = apiClient(base, basicAuth(id, secret));
   const course = demoCourseIri(o);
   const seen = (await call(
     'GET',
@@ -121,7 +128,10 @@ async function demoThroughApi(
     io.out(`${course} has statements on ${url} already: nothing sent (another --seed seeds another course)`);
     return 0;
   }
-  const total = await seedClass(call, demoClass(o, demoStart(o)), { onProgress });
+  const total = await seedClass(call, demoClass(o, demoStart(o)), {
+    onProgress,
+    ...(delivery.via === 'sdk' ? { sdk: { url: base, chromium: delivery.chromium } } : {}),
+  });
   io.out(
     [
       `seeded ${course} on ${url} (the key's tenant): ${o.learners} learners, ${total} statements`,
@@ -136,6 +146,8 @@ async function demoThroughApi(
  * `kairos demo`: seeds a simulated class (deterministic from `--seed`) through the real API and xAPI
  * endpoint. Without `--url`, into the demo tenant of the server running on this data directory, and
  * prints the links of its dashboard and quiz; with `--url --key`, into that server as the key's tenant.
+ * With `--browser`, the learners' statements are sent by the browser SDK in headless Chromium (`--chromium`,
+ * default `CHROMIUM_PATH` or /usr/bin/chromium; needs playwright-core), by the server without `--url`.
  */
 export async function demoCommand(config: KairosConfig, args: string[], io: CliIo): Promise<number> {
   const { values } = parseFlags({
@@ -148,6 +160,8 @@ export async function demoCommand(config: KairosConfig, args: string[], io: CliI
       url: { type: 'string' },
       key: { type: 'string' },
       quiet: { type: 'boolean', default: false },
+      browser: { type: 'boolean', default: false },
+      chromium: { type: 'string' },
     },
   });
   let o: DemoOptions;
@@ -158,6 +172,10 @@ export async function demoCommand(config: KairosConfig, args: string[], io: CliI
   }
   if ((values.url === undefined) !== (values.key === undefined))
     throw usageError('--url and --key go together');
+  if (values.chromium !== undefined && !values.browser) throw usageError('--chromium goes with --browser');
+  const delivery: DemoDelivery = values.browser
+    ? { via: 'sdk', chromium: resolve(values.chromium ?? defaultChromium()) }
+    : { via: 'http' };
   const bar = progressBar(values.quiet);
   let started = false;
   const show = (value: number, total: number, phase: string) => {
@@ -169,13 +187,26 @@ export async function demoCommand(config: KairosConfig, args: string[], io: CliI
   };
   try {
     if (values.url && values.key) {
-      return await demoThroughApi(values.url, values.key, o, io, (p) => show(p.sent, p.total, 'sending'));
+      return await demoThroughApi(
+        values.url,
+        values.key,
+        o,
+        io,
+        (p) => show(p.sent, p.total, delivery.via === 'sdk' ? 'sending (SDK in Chromium)' : 'sending'),
+        delivery,
+      );
     }
     let already: boolean | undefined;
-    const status = await demoThroughServer(localServer(config), o, (s) => {
-      already ??= s.phase === 'ready';
-      if (!already) show(s.sent, s.total, s.phase);
-    });
+    const status = await demoThroughServer(
+      localServer(config),
+      o,
+      (s) => {
+        already ??= s.phase === 'ready';
+        if (!already)
+          show(s.sent, s.total, delivery.via === 'sdk' ? `${s.phase} (SDK in Chromium)` : s.phase);
+      },
+      delivery,
+    );
     bar?.stop();
     const what = already ? 'already seeded here, nothing sent' : `${o.learners} learners`;
     io.out(

@@ -1,7 +1,8 @@
+import { isAbsolute } from 'node:path';
 import { Router } from 'express';
 import { HttpError } from '../errors.js';
 import { DEMO_COURSE_PREFIX, DEMO_DEFAULTS, type DemoOptions, demoCourseIri } from './course.js';
-import type { DemoCourses, DemoStatus } from './service.js';
+import type { DemoCourses, DemoDelivery, DemoStatus } from './service.js';
 
 /** Bounds of a demo class (a 3,000-learner class takes minutes on the embedded store). */
 const DEMO_LIMITS = { learners: [1, 3000], days: [1, 365], seed: [0, 2 ** 31 - 1] } as const;
@@ -20,6 +21,20 @@ export function demoOptions(input: Partial<Record<keyof DemoOptions, unknown>>):
   return o;
 }
 
+/**
+ * How a seeding sends its statements, from the admin request: `via: 'sdk'` (the SDK in Chromium) with
+ * `chromium`, an absolute path. The server starts that executable: the admin channel's token is readable by
+ * the server's own user only (its data directory), who could start it anyway.
+ */
+export function demoDelivery(input: { via?: unknown; chromium?: unknown }): DemoDelivery {
+  const via = input.via ?? 'http';
+  if (via !== 'http' && via !== 'sdk')
+    throw new HttpError(400, 'invalid_demo', 'via must be "http" or "sdk"');
+  if (input.chromium !== undefined && (typeof input.chromium !== 'string' || !isAbsolute(input.chromium)))
+    throw new HttpError(400, 'invalid_demo', 'chromium must be an absolute path');
+  return { via, chromium: input.chromium as string | undefined };
+}
+
 /** The two links of a demo course. */
 export function demoUrls(publicUrl: string, course: string): { dashboard: string; learner: string } {
   const q = course === DEMO_COURSE_PREFIX ? '' : `?course=${encodeURIComponent(course)}`;
@@ -30,8 +45,8 @@ export function demoUrls(publicUrl: string, course: string): { dashboard: string
 export type DemoJobStatus = DemoStatus & { urls: { dashboard: string; learner: string } };
 
 /**
- * `/admin/v1/demo` (admin channel only): `POST {seed, learners, days}` starts (or joins) the seeding of
- * that demo course through this server and answers its status; `GET ?course=` reports it. `kairos demo`
+ * `/admin/v1/demo` (admin channel only): `POST {seed, learners, days, via?, chromium?}` starts (or joins)
+ * the seeding of that demo course through this server and answers its status; `GET ?course=` reports it. `kairos demo`
  * and the first `kairos serve` of a data directory drive it.
  */
 export function demoAdminRouter(options: { demo: DemoCourses; publicUrl: string }): Router {
@@ -44,9 +59,10 @@ export function demoAdminRouter(options: { demo: DemoCourses; publicUrl: string 
   };
   router.post('/', async (req, res) => {
     const o = demoOptions(req.body ?? {});
+    const delivery = demoDelivery(req.body ?? {});
     // the server seeds itself over its own HTTP: the address this request reached it at
     const url = `${req.protocol}://${req.get('host')}`;
-    const job = options.demo.seed(url, o);
+    const job = options.demo.seed(url, o, delivery);
     job.catch(() => {}); // the status reports a failure; the poller reads it
     await Promise.race([job, new Promise((r) => setTimeout(r, 200))]);
     res.status(202).json(await answer(demoCourseIri(o)));

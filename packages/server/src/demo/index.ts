@@ -10,7 +10,7 @@ import { demoPages } from './routes.js';
 import { DemoCourses } from './service.js';
 
 // what the CLI, the fixture generator and the tests use
-export { type DemoJobStatus, demoOptions } from './admin.js';
+export { type DemoJobStatus, demoDelivery, demoOptions } from './admin.js';
 export {
   DEMO_COURSE_PREFIX,
   DEMO_DEFAULTS,
@@ -20,6 +20,7 @@ export {
   demoStart,
 } from './course.js';
 export { apiClient, basicAuth, type SeedProgress, seedClass } from './seed.js';
+export type { DemoDelivery } from './service.js';
 
 /** Mounts the demo pages and the demo admin route, in demo mode only. After the analytics (its projector). */
 export function demoFeature(app: Express, deps: AppDeps): void {

@@ -6,7 +6,7 @@
  */
 import type { Statement } from '@kairos/xapi';
 import { KairosError } from '../errors.js';
-import { frameworkCsv, type SimClass, structureOf } from '../simulator/index.js';
+import { frameworkCsv, type SimClass, sdkBrowser, sendThroughSdk, structureOf } from '../simulator/index.js';
 
 /** A JSON client of one server with one credential. */
 export type ApiCall = (method: string, path: string, body?: unknown, type?: string) => Promise<unknown>;
@@ -60,7 +60,16 @@ export interface SeedOptions {
   /** Statements per POST (default 250: small enough for steady progress, large enough to be quick). */
   batchSize?: number;
   onProgress?: (p: SeedProgress) => void;
+  /**
+   * Send the statements through the browser SDK in Chromium instead (`kairos demo --browser`): `url` is the
+   * server's address for the page, and each learner's tracker gets a learner token minted with the seeding
+   * credential ({@link sendThroughSdk}).
+   */
+  sdk?: { url: string; chromium?: string; signal?: AbortSignal };
 }
+
+/** Learner tokens of an SDK seeding: two hours, enough for a 3,000-learner class in Chromium. */
+const SDK_TOKEN_TTL_S = 2 * 3600;
 
 /** The two groups every seeded class is split into (alternating learners). */
 const GROUPS = [
@@ -70,11 +79,14 @@ const GROUPS = [
 
 /**
  * Posts `sim` to the server `call` reaches: framework, structure, roster, statements. Re-running it stores
- * nothing twice (PUTs replace, statements keep their ids). The credential needs `statements/write`,
+ * nothing twice (PUTs replace, statements keep their ids). With `sdk`, the statements go through the browser
+ * SDK in Chromium, one tracker per learner. The credential needs `statements/write`,
  * `analytics/read` and `analytics/write` (tenant-wide, for the framework). Resolves with the statement count.
  */
 export async function seedClass(call: ApiCall, sim: SimClass, options: SeedOptions = {}): Promise<number> {
   const batchSize = options.batchSize ?? 250;
+  // nothing of the course is written when its statements cannot follow
+  if (options.sdk) await sdkBrowser(options.sdk.chromium);
   const C = encodeURIComponent(sim.course.iri);
   await call(
     'POST',
@@ -93,6 +105,22 @@ export async function seedClass(call: ApiCall, sim: SimClass, options: SeedOptio
     })),
     groups: GROUPS,
   });
+  if (options.sdk) {
+    return sendThroughSdk(sim, {
+      ...options.sdk,
+      onProgress: options.onProgress,
+      token: async (l) => {
+        const minted = (await call('POST', '/api/v1/tokens', {
+          role: 'learner',
+          actor: l.actor,
+          contextId: sim.course.iri,
+          scopes: ['statements/write'],
+          ttl: SDK_TOKEN_TTL_S,
+        })) as { token: string };
+        return minted.token;
+      },
+    });
+  }
   let total = 0;
   for (const _ of sim.statements()) total++;
   options.onProgress?.({ sent: 0, total });

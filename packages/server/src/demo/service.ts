@@ -9,6 +9,7 @@ import { createApiKey } from '../auth/api-keys.js';
 import { keyCacheOf } from '../auth/key-cache.js';
 import { mintToken } from '../auth/tokens.js';
 import { KairosError } from '../errors.js';
+import { sdkBrowser } from '../simulator/index.js';
 import type { Stores } from '../storage/types.js';
 import {
   DEMO_HOME_PAGE,
@@ -42,6 +43,13 @@ export interface DemoStatus {
   statements?: number;
 }
 
+/** How a seeding sends its learners' statements: batched posts (default), or the SDK in Chromium. */
+export interface DemoDelivery {
+  via: 'http' | 'sdk';
+  /** Chromium's executable, for `via: 'sdk'`. */
+  chromium?: string;
+}
+
 /** What the demo needs of the server. */
 export interface DemoDeps {
   stores: Stores;
@@ -54,6 +62,7 @@ export class DemoCourses {
   private readonly jobs = new Map<string, Promise<DemoRecord>>();
   private readonly statuses = new Map<string, DemoStatus>();
   private stopping = false;
+  private readonly stopped = new AbortController();
 
   constructor(private readonly deps: DemoDeps) {}
 
@@ -76,14 +85,15 @@ export class DemoCourses {
   /**
    * Seeds the demo course of `options` through the server at `url` (this one), unless it is ready already,
    * and waits for the projection; concurrent calls share one seeding. A seeding cut short (the server
-   * stopped) resumes at the next call with the same statements.
+   * stopped) resumes at the next call with the same statements. `delivery` applies when this call starts
+   * the seeding (one joining a seeding under way takes it as it is).
    */
-  seed(url: string, options: DemoOptions): Promise<DemoRecord> {
+  seed(url: string, options: DemoOptions, delivery: DemoDelivery = { via: 'http' }): Promise<DemoRecord> {
     const course = demoCourseIri(options);
     let job = this.jobs.get(course);
     if (!job) {
       this.statuses.set(course, { course, options, phase: 'seeding', sent: 0, total: 0 });
-      job = this.run(url, options, course)
+      job = this.run(url, options, course, delivery)
         .catch((error: Error) => {
           Object.assign(this.statuses.get(course)!, { phase: 'failed', error: error.message });
           throw error;
@@ -94,7 +104,12 @@ export class DemoCourses {
     return job;
   }
 
-  private async run(url: string, options: DemoOptions, course: string): Promise<DemoRecord> {
+  private async run(
+    url: string,
+    options: DemoOptions,
+    course: string,
+    delivery: DemoDelivery,
+  ): Promise<DemoRecord> {
     const { stores } = this.deps;
     const status = this.statuses.get(course)!;
     const found = await this.record(course);
@@ -102,6 +117,8 @@ export class DemoCourses {
       Object.assign(status, { phase: 'ready', sent: found.statements, total: found.statements });
       return found;
     }
+    // no record of a seeding that cannot start (no playwright-core or Chromium for the SDK)
+    if (delivery.via === 'sdk') await sdkBrowser(delivery.chromium);
     const start = found ? new Date(found.start) : demoStart(options);
     const sim = demoClass(options, start);
     const record: DemoRecord = found ?? {
@@ -131,6 +148,9 @@ export class DemoCourses {
             status.sent = p.sent;
             status.total = p.total;
           },
+          ...(delivery.via === 'sdk'
+            ? { sdk: { url, chromium: delivery.chromium, signal: this.stopped.signal } }
+            : {}),
         },
       );
       status.phase = 'projecting';
@@ -215,6 +235,7 @@ export class DemoCourses {
   /** Stops seeding (at shutdown) and waits for the seedings under way to end. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.stopped.abort();
     await Promise.allSettled([...this.jobs.values()]);
   }
 }

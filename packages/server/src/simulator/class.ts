@@ -49,6 +49,8 @@ export interface SimClass {
   learners: SimLearner[];
   /** Statements in timestamp order. Call again for a fresh, identical stream. */
   statements(): Generator<Statement>;
+  /** One learner's statements, in timestamp order: the class's stream is the merge of these. */
+  statementsOf(learner: string): Generator<Statement>;
 }
 
 const FIRST_NAMES = [
@@ -314,11 +316,13 @@ function* merged(streams: Generator<Timed>[]): Generator<Statement> {
 }
 
 /**
- * Simulates a class.
+ * Simulates a class. Its statements are complete (ids, timestamps, actors), so any sender stores the same
+ * ones: batched posts, or each learner's stream through the browser SDK (`sendThroughSdk`, ./sdk.ts).
  *
  * @example
  * const sim = simulateClass({ seed: 1, learners: 30, days: 21 });
  * for (const s of sim.statements()) send(s);
+ * for (const l of sim.learners) replay(l, [...sim.statementsOf(l.id)]);
  */
 export function simulateClass(options: ClassOptions = {}): SimClass {
   const seed = options.seed ?? 1;
@@ -346,10 +350,16 @@ export function simulateClass(options: ClassOptions = {}): SimClass {
     navigation: options.navigation ?? true,
     id: statementId(seed, options.iri),
   };
+  const streamOf = (i: number) =>
+    learnerStatements(learners[i]!, course, o, random(seed * 7_000_001 + i * 31 + 17));
   return {
     course,
     learners,
-    statements: () =>
-      merged(learners.map((l, i) => learnerStatements(l, course, o, random(seed * 7_000_001 + i * 31 + 17)))),
+    statements: () => merged(learners.map((_, i) => streamOf(i))),
+    *statementsOf(learner) {
+      const i = learners.findIndex((l) => l.id === learner);
+      if (i < 0) return;
+      for (const t of streamOf(i)) yield t.statement;
+    },
   };
 }

@@ -22,6 +22,21 @@ describe('class simulator', () => {
     expect(new Set(a.map((s) => s.id)).size).toBe(a.length);
   });
 
+  it('gives each learner’s own stream (what the SDK driver replays): that learner’s part of the class’s', () => {
+    const sim = simulateClass(options);
+    const all = [...sim.statements()];
+    let n = 0;
+    for (const l of sim.learners) {
+      const own = [...sim.statementsOf(l.id)];
+      expect(own).toEqual(
+        all.filter((s) => (s.actor as { account: { name: string } }).account.name === l.id),
+      );
+      n += own.length;
+    }
+    expect(n).toBe(all.length);
+    expect([...sim.statementsOf('nobody')]).toEqual([]);
+  });
+
   it('has every kind of learner', () => {
     const sim = simulateClass(options);
     const profiles = new Set(sim.learners.map((l) => l.profile));
