@@ -5,6 +5,7 @@ import { analyticsFeature } from './analytics/index.js';
 import { apiFeature } from './api/index.js';
 import { assetsFeature } from './assets/index.js';
 import { demoFeature } from './demo/index.js';
+import { forwardFeature } from './forward/index.js';
 import type { AppDeps } from './http/app.js';
 import { lrsFeature } from './lrs/index.js';
 import { ltiFeature } from './lti/index.js';
@@ -14,6 +15,8 @@ import { metricsFeature } from './metrics/index.js';
 export const features: ((app: Express, deps: AppDeps) => void)[] = [
   metricsFeature,
   lrsFeature,
+  // after the LRS, whose consistency horizon it reads
+  forwardFeature,
   apiFeature,
   analyticsFeature,
   assetsFeature,

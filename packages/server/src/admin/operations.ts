@@ -5,6 +5,8 @@ import { createApiKey } from '../auth/api-keys.js';
 import { announceRevocation, keyCacheOf } from '../auth/key-cache.js';
 import type { Principal } from '../auth/principal.js';
 import { KairosError } from '../errors.js';
+import type { ForwarderInfo } from '../forward/forwarders.js';
+import { type ForwarderStatus, Forwarders, forwarderStatus, parseForwarderInput } from '../forward/index.js';
 import { createLogger } from '../logger.js';
 import { ConsistencyTracker } from '../lrs/consistency.js';
 import { ltijsKey, ltijsPlugin } from '../lti/plugin.js';
@@ -33,6 +35,10 @@ export interface AdminOperations {
   rotatePlatformKey(tenantId: string): Promise<PlatformRegistration>;
   /** Adds or updates competencies of a framework (`kairos competencies import`); returns how many were written. */
   importFramework(tenantId: string, framework: ParsedFramework): Promise<number>;
+  /** Forwards a tenant's statements to another LRS (`kairos forward add`); the input is checked here. */
+  addForwarder(input: unknown): Promise<ForwarderInfo>;
+  listForwarders(tenantId?: string): Promise<ForwarderStatus[]>;
+  removeForwarder(tenantId: string, id: string): Promise<boolean>;
   /** Rebuilds the projection of one tenant (or every tenant) while the server keeps answering. */
   reproject(
     tenantId: string | undefined,
@@ -64,7 +70,15 @@ export function localOperations(
     const keyed = stores.record.keyed;
     return new PlatformRegistry(keyed, ltijsPlugin(keyed), ltijsKey(secret));
   };
+  const forwarders = () => {
+    if (!secret)
+      throw new KairosError('secret_required', 'forward commands need the server secret (KAIROS_SECRET)');
+    return new Forwarders(stores.record.keyed, secret);
+  };
   return {
+    addForwarder: (input) => forwarders().add(parseForwarderInput(input)),
+    listForwarders: (tenantId) => forwarderStatus(stores, forwarders(), tenantId),
+    removeForwarder: (tenantId, id) => forwarders().remove(tenantId, id),
     addPlatform: (input) => registry().add(input),
     listPlatforms: () => registry().list(),
     removePlatform: (tenantId) => registry().remove(tenantId),

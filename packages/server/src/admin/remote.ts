@@ -31,6 +31,16 @@ export function remoteOperations(channel: AdminChannel): AdminOperations {
     listKeys: (tenantId) => call('GET', `/keys${tenantId ? `?tenant=${encodeURIComponent(tenantId)}` : ''}`),
     revokeKey: async (key) =>
       (await call<{ revoked: boolean }>('DELETE', `/keys/${encodeURIComponent(key)}`)).revoked,
+    addForwarder: (input) => call('POST', '/forwarders', input),
+    listForwarders: (tenantId) =>
+      call('GET', `/forwarders${tenantId ? `?tenant=${encodeURIComponent(tenantId)}` : ''}`),
+    removeForwarder: async (tenantId, id) =>
+      (
+        await call<{ removed: boolean }>(
+          'DELETE',
+          `/forwarders/${encodeURIComponent(tenantId)}/${encodeURIComponent(id)}`,
+        )
+      ).removed,
     addPlatform: (input) => call('POST', '/platforms', input),
     listPlatforms: () => call('GET', '/platforms'),
     removePlatform: (tenantId) => call('DELETE', `/platforms/${encodeURIComponent(tenantId)}`),

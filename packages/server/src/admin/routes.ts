@@ -43,6 +43,16 @@ export function adminRouter(options: {
   router.delete('/keys/:key', async (req, res) => {
     res.json({ revoked: await options.operations.revokeKey(req.params.key!) });
   });
+  router.post('/forwarders', async (req, res) => {
+    res.status(201).json(await options.operations.addForwarder(req.body));
+  });
+  router.get('/forwarders', async (req, res) => {
+    const tenant = typeof req.query.tenant === 'string' ? req.query.tenant : undefined;
+    res.json(await options.operations.listForwarders(tenant));
+  });
+  router.delete('/forwarders/:tenant/:id', async (req, res) => {
+    res.json({ removed: await options.operations.removeForwarder(req.params.tenant!, req.params.id!) });
+  });
   router.post('/platforms', async (req, res) => {
     res.status(201).json(await options.operations.addPlatform(req.body));
   });

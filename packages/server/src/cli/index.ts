@@ -2,6 +2,7 @@ import { flagToEnv, loadConfig } from '../config/index.js';
 import { openStores } from '../storage/open.js';
 import { COMPETENCIES_USAGE, competencies } from './competencies.js';
 import { DEMO_USAGE, demoCommand } from './demo.js';
+import { FORWARD_USAGE, forward } from './forward.js';
 import { IMPORT_USAGE, importCommand } from './import.js';
 import { KEYS_USAGE, keys } from './keys.js';
 import { type CliIo, parseFlags, processIo, reportError, usageError } from './output.js';
@@ -19,6 +20,7 @@ Commands:
   platform     Register LTI 1.3 platforms (LMSs) by hand; list, remove, rotate keys
   competencies Import a competency framework (1EdTech CASE JSON, or CSV)
   reproject    Rebuild the analytics from the stored statements while the server keeps answering
+  forward      Forward a tenant's statements to another LRS (an institutional LRS); list, remove
   demo         Seed a simulated class (framework, roster, statements) and print its dashboard links
   help         Show this help
 
@@ -37,6 +39,7 @@ ${IMPORT_USAGE}
 ${PLATFORM_USAGE}
 ${COMPETENCIES_USAGE}
 ${REPROJECT_USAGE}
+${FORWARD_USAGE}
 ${DEMO_USAGE}
 
 Admin commands work while \`kairos serve\` runs on the same data directory or databases.
@@ -80,6 +83,8 @@ export async function main(argv: string[], io: CliIo = processIo, env = process.
         return await competencies(loadConfig(env), rest, io);
       case 'reproject':
         return await reprojectCommand(loadConfig(env), rest, io);
+      case 'forward':
+        return await forward(loadConfig(env), rest, io, env);
       case 'demo':
         return await demoCommand(loadConfig(env), rest, io);
       case undefined:

@@ -1,6 +1,7 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { scalarFields } from '../storage/record/keyed.js';
 import type { FieldValue, KeyedRecord, KeyedRecordRepository } from '../storage/types.js';
+import { type Sealed, seal, unseal } from '../util/seal.js';
 import type { LtijsDatabase, LtijsRow } from './ltijs.js';
 
 /** Lifetime of ltijs' short-lived collections (shared notes, "Database plugin"); others never expire. */
@@ -17,35 +18,6 @@ const PREFIX = 'ltijs:';
 /** The ltijs setup key, derived from the Kairos secret (it seals ltijs' keys and tokens at rest). */
 export const ltijsKey = (secret: string): string =>
   createHash('sha256').update(`kairos-ltijs:${secret}`).digest('hex');
-
-interface Sealed {
-  iv: string;
-  tag: string;
-  data: string;
-}
-
-/** AES-256-GCM (authenticated, unlike ltijs' own CBC plugin) with a key derived from ltijs' setup key. */
-function seal(key: string, value: unknown): Sealed {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', createHash('sha256').update(key).digest(), iv);
-  const data = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
-  return {
-    iv: iv.toString('base64'),
-    tag: cipher.getAuthTag().toString('base64'),
-    data: data.toString('base64'),
-  };
-}
-
-function open(key: string, sealed: Sealed): Record<string, unknown> {
-  const decipher = createDecipheriv(
-    'aes-256-gcm',
-    createHash('sha256').update(key).digest(),
-    Buffer.from(sealed.iv, 'base64'),
-  );
-  decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
-  const text = Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]);
-  return JSON.parse(text.toString('utf8'));
-}
 
 /**
  * The ltijs database plugin over Kairos' record store (PostgreSQL, PGlite or MongoDB alike): each ltijs
@@ -76,7 +48,7 @@ export function ltijsPlugin(keyed: KeyedRecordRepository, now: () => Date = () =
     };
   };
   const read = (key: string | false, r: KeyedRecord): LtijsRow => ({
-    ...(key ? open(key, r.data as Sealed) : (r.data as Record<string, unknown>)),
+    ...(key ? unseal(key, r.data as Sealed) : (r.data as Record<string, unknown>)),
     createdAt: new Date(r.createdAt),
   });
   const match = (query?: Record<string, unknown>): Record<string, FieldValue> => scalarFields(query ?? {});

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { authenticate } from '../../auth/authenticate.js';
 import type { Principal } from '../../auth/principal.js';
 import { HttpError } from '../../errors.js';
+import { Forwarders, forwarderStatus } from '../../forward/index.js';
 import type { ScoreJob, ScoreQueue } from '../../lti/ags-queue.js';
 import { esc, ltiErrors, page } from '../../lti/pages.js';
 import type { Fact, RosterMember } from '../../storage/types.js';
@@ -40,6 +41,16 @@ export interface DashboardView {
     ScoreJob,
     'resourceLinkId' | 'status' | 'attempts' | 'lastError' | 'nextAttemptAt' | 'sentAt' | 'score'
   >[];
+  /** Statement forwarding of the platform (tenant) to other LRSs: where to, and how it goes. */
+  forwarding: {
+    host: string;
+    status: 'ok' | 'failing';
+    pending: number;
+    forwarded: number;
+    lastSentAt?: string;
+    failingSince?: string;
+    lastError?: string;
+  }[];
 }
 
 const tail = (iri: string) => iri.replace(/\/+$/, '').split(/[/#]/).pop() ?? iri;
@@ -50,7 +61,12 @@ function lastScore(f: Fact | undefined): DashboardRow['lastScore'] {
 }
 
 /** Builds the course page from the analytics API's views, the roster and the grade queue. */
-export async function dashboardView(d: ScopeDeps, p: Principal, queue: ScoreQueue): Promise<DashboardView> {
+export async function dashboardView(
+  d: ScopeDeps,
+  p: Principal,
+  queue: ScoreQueue,
+  forwarders?: Forwarders,
+): Promise<DashboardView> {
   if (p.actorKey !== undefined || p.contextIri === undefined || !p.scopes.includes('analytics/read')) {
     throw new HttpError(
       403,
@@ -138,6 +154,17 @@ export async function dashboardView(d: ScopeDeps, p: Principal, queue: ScoreQueu
       sentAt: j.sentAt,
       score: j.score,
     })),
+    forwarding: forwarders
+      ? (await forwarderStatus(d.stores, forwarders, s.tenantId)).map((f) => ({
+          host: new URL(f.endpoint).host,
+          status: f.status,
+          pending: f.pending,
+          forwarded: f.forwarded,
+          lastSentAt: f.lastSentAt,
+          failingSince: f.failingSince,
+          lastError: f.lastError?.slice(0, 200),
+        }))
+      : [],
   };
 }
 
@@ -171,6 +198,11 @@ const STRINGS = {
       string
     >,
     attempt: (n: number, next: string) => `attempt ${n}, next ${next}`,
+    forwarding: 'Forwarding to other LRSs',
+    forwardOk: (host: string, n: number, pending: number) =>
+      `${host}: ${n} statement(s) forwarded, ${pending === 0 ? 'up to date' : `${pending} waiting`}.`,
+    forwardFailing: (host: string, since: string, pending: number) =>
+      `${host} has not accepted statements since ${since}; ${pending} wait, none are lost, Kairos keeps retrying.`,
     flagNames: {
       struggling: 'struggling',
       stuck: 'stuck',
@@ -203,6 +235,11 @@ const STRINGS = {
       sent: 'envoyée',
     } as Record<string, string>,
     attempt: (n: number, next: string) => `essai ${n}, prochain ${next}`,
+    forwarding: 'Transfert vers d’autres LRS',
+    forwardOk: (host: string, n: number, pending: number) =>
+      `${host} : ${n} trace(s) transférée(s), ${pending === 0 ? 'à jour' : `${pending} en attente`}.`,
+    forwardFailing: (host: string, since: string, pending: number) =>
+      `${host} n’accepte plus les traces depuis ${since} ; ${pending} attendent, aucune n’est perdue, Kairos réessaie.`,
     flagNames: {
       struggling: 'en difficulté',
       stuck: 'bloqué',
@@ -232,6 +269,19 @@ function gradesTable(view: DashboardView, token: string, lang: 'en' | 'fr'): str
     : '';
   return `<h3>${esc(s.gradeBook)}</h3>${retry}
 <table><thead><tr><th scope="col">${esc(s.learner)}</th><th scope="col">${esc(s.score)}</th><th scope="col">${esc(s.status)}</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+function forwardingList(view: DashboardView, lang: 'en' | 'fr'): string {
+  const s = STRINGS[lang];
+  if (view.forwarding.length === 0) return '';
+  const items = view.forwarding
+    .map((f) =>
+      f.status === 'failing'
+        ? `<li class="forward-failing" role="status">${esc(s.forwardFailing(f.host, f.failingSince ?? '—', f.pending))}<br><span class="muted">${esc(f.lastError ?? '')}</span></li>`
+        : `<li class="forward-ok">${esc(s.forwardOk(f.host, f.forwarded, f.pending))}</li>`,
+    )
+    .join('');
+  return `<h3>${esc(s.forwarding)}</h3><ul class="forwarding">${items}</ul>`;
 }
 
 function rosterTable(view: DashboardView, lang: 'en' | 'fr'): string {
@@ -264,7 +314,7 @@ function render(view: DashboardView, token: string, publicUrl: string, lang: 'en
 <a slot="actions" href="#roster">${esc(s.rosterLink)}</a></kairos-dashboard>
 <section id="roster" aria-labelledby="roster-title"><h2 id="roster-title">${esc(s.rosterLink)}</h2>
 ${gradesTable(view, token, lang)}<details><summary>${esc(s.roster(learners))}</summary>
-<p class="muted">${esc(synced)}</p><div class="table-wrap">${rosterTable(view, lang)}</div></details></section></main>
+<p class="muted">${esc(synced)}</p><div class="table-wrap">${rosterTable(view, lang)}</div></details>${forwardingList(view, lang)}</section></main>
 <script type="module" src="${esc(publicUrl)}/elements/kairos-dashboard.js"></script>`,
     lang,
   );
@@ -278,6 +328,7 @@ ${gradesTable(view, token, lang)}<details><summary>${esc(s.roster(learners))}</s
  */
 export function dashboardRouter(d: ScopeDeps & { secret: string }, queue: ScoreQueue): Router {
   const router = Router();
+  const forwarders = new Forwarders(d.stores.record.keyed, d.secret);
   const form = express.urlencoded({ extended: false, limit: '16kb' });
   // the launch hands the token over in the form; the API's authentication reads it as a Bearer
   const tokenFromForm = (req: Request, _res: Response, next: NextFunction) => {
@@ -295,7 +346,7 @@ export function dashboardRouter(d: ScopeDeps & { secret: string }, queue: ScoreQ
     cache: d.stores.cache,
   });
   const handle = async (req: Request, res: Response) => {
-    const view = await dashboardView(d, res.locals.principal, queue);
+    const view = await dashboardView(d, res.locals.principal, queue, forwarders);
     res.setHeader('Cache-Control', 'no-store');
     if (req.accepts(['html', 'json']) === 'json') return void res.json(view);
     const token = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '';
