@@ -678,6 +678,32 @@ for (const [backend, open] of recordStoreFactories) {
         }),
       ),
       {
+        name: 'POST /api/v1/forwarders',
+        expect: [401, 401, 201, 403, 201, 401, 401, 403, 403, 403, 403, 401, 401, 401, 401, 401],
+        call: () => ({
+          method: 'POST',
+          path: '/api/v1/forwarders',
+          body: json({ endpoint: 'https://lrs.invalid/xapi/', username: 'k', password: 'forward-secret' }),
+        }),
+        check: async (res) =>
+          (await res.text()).includes('forward-secret') ? 'the answer shows the secret' : undefined,
+      },
+      {
+        name: 'GET /api/v1/forwarders',
+        expect: [401, 401, 200, 403, 200, 401, 401, 403, 403, 403, 403, 401, 401, 401, 401, 401],
+        call: () => ({ path: '/api/v1/forwarders' }),
+        check: async (res, _t, column) => {
+          const { forwarders } = (await res.json()) as { forwarders: { tenantId: string }[] };
+          const own = column === 'other tenant key' ? OTHER_TENANT : TENANT;
+          return forwarders.some((f) => f.tenantId !== own) ? 'another tenant’s forwarder listed' : undefined;
+        },
+      },
+      {
+        name: 'DELETE /api/v1/forwarders/{id}',
+        expect: [401, 401, 404, 403, 404, 401, 401, 403, 403, 403, 403, 401, 401, 401, 401, 401],
+        call: () => ({ method: 'DELETE', path: `/api/v1/forwarders/${randomUUID()}` }),
+      },
+      {
         name: 'GET /api/v1/openapi.json',
         expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
         call: () => ({ path: '/api/v1/openapi.json' }),

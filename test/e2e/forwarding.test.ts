@@ -48,11 +48,13 @@ function lossyProxy(target: () => number) {
   return { server, state };
 }
 
+const COURSE = 'https://course.example/forwarded';
 const statement = (i: number) => ({
   id: randomUUID(),
   actor: { account: { homePage: 'https://lms.example', name: `learner-${i % 7}` } },
   verb: { id: i % 5 === 0 ? COMPLETED : ANSWERED },
   object: { id: `https://course.example/activity-${i % 11}` },
+  context: { contextActivities: { grouping: [{ id: COURSE }] } },
   timestamp: new Date(Date.now() - (1000 - i) * 1000).toISOString(),
 });
 

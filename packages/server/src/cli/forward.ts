@@ -25,12 +25,7 @@ export function describeForwarder(f: ForwarderStatus): string {
 }
 
 /** `kairos forward add|list|remove`. */
-export async function forward(
-  config: KairosConfig,
-  args: string[],
-  io: CliIo,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<number> {
+export async function forward(config: KairosConfig, args: string[], io: CliIo): Promise<number> {
   const [action, ...rest] = args;
   const { values, positionals } = parseFlags({
     args: rest,
@@ -48,7 +43,7 @@ export async function forward(
   });
   switch (action) {
     case 'add': {
-      const password = values.password ?? env.KAIROS_FORWARD_PASSWORD;
+      const password = values.password ?? process.env.KAIROS_FORWARD_PASSWORD;
       if (!values.endpoint || !values.username || password === undefined)
         throw usageError(`forward add needs --endpoint, --username and --password\n${FORWARD_USAGE}`);
       const created = await withAdmin(config, (ops) =>

@@ -84,7 +84,7 @@ export async function main(argv: string[], io: CliIo = processIo, env = process.
       case 'reproject':
         return await reprojectCommand(loadConfig(env), rest, io);
       case 'forward':
-        return await forward(loadConfig(env), rest, io, env);
+        return await forward(loadConfig(env), rest, io);
       case 'demo':
         return await demoCommand(loadConfig(env), rest, io);
       case undefined:
