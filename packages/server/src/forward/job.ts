@@ -104,6 +104,9 @@ export class Forwarding {
   private async drain(initial: ForwarderRecord): Promise<void> {
     const now = Date.now();
     if (Date.parse(initial.nextAttemptAt) > now || Date.parse(initial.leaseUntil) > now) return;
+    // nothing new: no lease taken (an idle forwarder costs one read per poll, no write)
+    if ((await this.stores.record.statements.countAfter(initial.tenantId, initial.checkpoint, 1)) === 0)
+      return;
     let f = await this.forwarders.write(initial, this.leased(initial));
     while (f && !this.stopped) {
       const records = await this.stores.record.statements.feed(f.tenantId, {
