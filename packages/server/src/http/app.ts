@@ -3,6 +3,7 @@ import type { KairosConfig } from '../config/index.js';
 import type { Logger } from '../logger.js';
 import type { ShutdownHooks } from '../shutdown.js';
 import type { Stores } from '../storage/types.js';
+import { type FrameAncestors, securityHeaders } from './csp.js';
 import { errorHandler, notFound } from './errors.js';
 import { healthRoutes } from './health.js';
 import { landingPage } from './landing.js';
@@ -26,7 +27,7 @@ export interface AppDeps {
   features?: ((app: Express, deps: AppDeps) => void)[];
 }
 
-/** Builds the Express 5 application: request ids and logs, health, features, the landing page, 404, one error handler. */
+/** Builds the Express 5 application: request ids and logs, security headers (./csp.ts), health, features, the landing page, 404, one error handler. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   const isShuttingDown = deps.isShuttingDown ?? (() => false);
@@ -34,6 +35,12 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.set('query parser', 'simple');
   app.use(requestContext({ logger: deps.logger }));
+  // LMS pages may be framed by the registered platforms: the LTI feature sets `app.locals.frameAncestors`.
+  app.use(
+    securityHeaders({
+      frameAncestors: (req) => (app.locals.frameAncestors as FrameAncestors | undefined)?.(req) ?? [],
+    }),
+  );
   app.use((_req, res, next) => {
     if (isShuttingDown()) res.setHeader('Connection', 'close');
     next();

@@ -6,6 +6,7 @@ import { gradePassback } from './ags.js';
 import { canvasConfigHandler } from './canvas.js';
 import { deepLinkingHandler, deepLinkResponseHandler } from './deep-linking.js';
 import type { LtiDeps } from './deps.js';
+import { platformFrameAncestors } from './framing.js';
 import { launchHandler, launchInfoHandler } from './launch.js';
 import { loginHandler } from './login.js';
 import { LtiError } from './lti-error.js';
@@ -101,13 +102,17 @@ export function createLtiFeature(options: LtiFeatureOptions = {}) {
       for (const l of process.listeners('SIGINT')) if (!before.has(l)) process.removeListener('SIGINT', l);
     });
 
+    // the CSP of LMS pages (http/csp.ts) lets the registered platforms frame them, and no one else
+    const registry = new PlatformRegistry(keyed, plugin, key, () => framing.invalidate());
+    const framing = platformFrameAncestors(() => registry.list());
+    app.locals.frameAncestors = framing.frameAncestors;
     const deps: LtiDeps = {
       config,
       publicUrl: config.publicUrl,
       secret,
       stores,
       keyed,
-      registry: new PlatformRegistry(keyed, plugin, key),
+      registry,
       keys: new PlatformKeys(options.jwksCooldownMs),
       lti,
       // Background jobs log reasons that can quote URLs (registration, AGS): redacted like request logs.

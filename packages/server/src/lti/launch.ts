@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { nonceAttr } from '../http/csp.js';
 import type { LtiDeps } from './deps.js';
 import {
   consumeLogin,
@@ -152,7 +153,7 @@ function storageCheckPage(login: LoginState, idToken: string, action: string): s
     `<form id="f" method="post" action="${esc(action)}"><input type="hidden" name="id_token" value="${esc(idToken)}">
 <input type="hidden" name="state" value="${esc(login.state)}"><input type="hidden" name="kairos_bind" value=""></form>
 <p class="muted">Opening Kairos…</p>
-<script>${STORAGE_SCRIPT}
+<script${nonceAttr()}>${STORAGE_SCRIPT}
 var c=${cfg};var f=document.getElementById('f');
 ltiCall(c.target,c.origin,{subject:'lti.get_data',key:c.key},2000).then(function(r){
   f.elements.kairos_bind.value=(r&&typeof r.value==='string')?r.value:'-';f.submit()});

@@ -1,3 +1,4 @@
+import { nonceAttr } from '../http/csp.js';
 import { esc, page, scriptJson } from './pages.js';
 import type { Placement } from './placements.js';
 
@@ -29,7 +30,7 @@ function widget(p: Placement, s: (typeof STRINGS)['en']): string {
     // since the quiz scores in the browser (docs/elements.md, "Quiz JSON")
     return `<kairos-quiz id="kairos-placed" name="${esc(p.title)}"${lang}></kairos-quiz>
 <script type="application/json" id="kairos-quiz-definition">${scriptJson(p.quiz)}</script>
-<script type="module">customElements.whenDefined('kairos-quiz').then(function(){document.getElementById('kairos-placed').definition=JSON.parse(document.getElementById('kairos-quiz-definition').textContent)})</script>`;
+<script type="module"${nonceAttr()}>customElements.whenDefined('kairos-quiz').then(function(){document.getElementById('kairos-placed').definition=JSON.parse(document.getElementById('kairos-quiz-definition').textContent)})</script>`;
   }
   if (p.kind === 'dashboard') return '';
   return `<kairos-activity activity-id="${esc(p.activityIri)}" name="${esc(p.title)}" type="lesson"${lang}>

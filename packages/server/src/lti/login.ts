@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
+import { nonceAttr } from '../http/csp.js';
 import type { KeyedRecordRepository } from '../storage/types.js';
 import type { LtiDeps } from './deps.js';
 import { LtiError } from './lti-error.js';
@@ -158,7 +159,7 @@ function storageLoginPage(target: string, origin: string, state: string, bind: s
   return page(
     'Starting Kairos…',
     `<p class="muted">Starting Kairos… <a href="${esc(next)}">continue</a></p>
-<script>${STORAGE_SCRIPT}
+<script${nonceAttr()}>${STORAGE_SCRIPT}
 var c=${cfg};
 ltiCall(c.target,c.origin,{subject:'lti.put_data',key:c.key,value:c.value},2000).then(function(){location.replace(c.next)});
 </script>`,

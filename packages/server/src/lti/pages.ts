@@ -1,6 +1,7 @@
 /** HTML pages of the LTI tool: small, self-contained, readable inside an LMS iframe. */
 import type { NextFunction, Request, Response } from 'express';
 import { KairosError } from '../errors.js';
+import { nonceAttr } from '../http/csp.js';
 import { LtiError } from './lti-error.js';
 
 /** Escapes text for HTML content and attribute values. */
@@ -46,7 +47,7 @@ export function formPost(
   action: string,
   fields: Record<string, string>,
   target?: string,
-  submitScript = "<script>document.getElementById('kairos-post').submit()</script>",
+  submitScript = `<script${nonceAttr()}>document.getElementById('kairos-post').submit()</script>`,
 ): string {
   const inputs = Object.entries(fields)
     .map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`)

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
+import { nonceAttr } from '../http/csp.js';
 import type { LtiDeps } from './deps.js';
 import { LtiError } from './lti-error.js';
 import { page } from './pages.js';
@@ -159,7 +160,7 @@ export function registerHandler(deps: LtiDeps) {
         'Kairos is registered',
         `<main><h1>Kairos is registered</h1><p>Kairos is ready in ${registration.name}: add it to a course.</p>
 <p class="muted">Tenant <code>${registration.tenantId}</code></p></main>
-<script>(window.opener||window.parent).postMessage({subject:'org.imsglobal.lti.close'},'*')</script>`,
+<script${nonceAttr()}>(window.opener||window.parent).postMessage({subject:'org.imsglobal.lti.close'},'*')</script>`,
       ),
     );
   };

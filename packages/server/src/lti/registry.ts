@@ -49,6 +49,8 @@ export class PlatformRegistry {
     private readonly keyed: KeyedRecordRepository,
     private readonly db: LtijsDatabase,
     private readonly encryptionKey: string,
+    /** Called after a registration is added, changed or removed (caches of this process drop it). */
+    private readonly onChange: () => void = () => {},
   ) {}
 
   /** Registers a platform (active at once) or, when its issuer + client id exist, adds the deployments. */
@@ -65,6 +67,7 @@ export class PlatformRegistry {
       };
       await this.save(updated);
       await this.writeLtijsPlatform(updated);
+      this.onChange();
       return updated;
     }
     const registration: PlatformRegistration = {
@@ -76,6 +79,7 @@ export class PlatformRegistry {
     };
     await this.writeLtijsPlatform(registration);
     await this.save(registration);
+    this.onChange();
     return registration;
   }
 
@@ -104,6 +108,7 @@ export class PlatformRegistry {
     await this.db.Delete('publickey', { platformUrl: found.issuer, clientId: found.clientId });
     await this.db.Delete('privatekey', { platformUrl: found.issuer, clientId: found.clientId });
     await this.keyed.delete(TENANTS, { tenantId });
+    this.onChange();
     return found;
   }
 

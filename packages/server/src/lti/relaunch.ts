@@ -1,3 +1,4 @@
+import { nonceAttr } from '../http/csp.js';
 import type { LoginState } from './login.js';
 import { esc, page, scriptJson } from './pages.js';
 import type { LaunchClaims } from './verify.js';
@@ -116,7 +117,7 @@ ${instructions(target.lms, host)}${
 }`;
   const handoff = options.deepLinkReturn
     ? `<form id="kairos-return" method="post" hidden><input type="hidden" name="JWT"></form>
-<script>(function(){var c=${scriptJson({ origin: new URL(options.deepLinkReturn).origin, subject: DEEP_LINK_HANDOFF })};
+<script${nonceAttr()}>(function(){var c=${scriptJson({ origin: new URL(options.deepLinkReturn).origin, subject: DEEP_LINK_HANDOFF })};
 addEventListener('message',function(e){var d=e.data||{};
 if(e.origin!==location.origin||d.subject!==c.subject||typeof d.jwt!=='string')return;
 var u;try{u=new URL(d.action)}catch(x){return}if(u.origin!==c.origin)return;
@@ -135,7 +136,7 @@ document.querySelector('main').innerHTML='<p class="muted">Returning to your cou
  * window (see {@link newWindowPage}) when there is one and it answers, else posts it to the LMS here.
  */
 export function deepLinkReturnScript(): string {
-  return `<script>(function(){var f=document.getElementById('kairos-post');var sent=false;
+  return `<script${nonceAttr()}>(function(){var f=document.getElementById('kairos-post');var sent=false;
 function post(){if(!sent){sent=true;f.submit()}}
 var o=null;try{o=window.opener&&window.opener!==window?window.opener:null}catch(e){}
 if(!o)return post();
