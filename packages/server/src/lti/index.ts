@@ -1,5 +1,4 @@
-import express, { type Express, type NextFunction, type Request, type Response, Router } from 'express';
-import { KairosError } from '../errors.js';
+import express, { type Express, Router } from 'express';
 import type { AppDeps } from '../http/app.js';
 import { redactingLogger } from '../http/redact.js';
 import { gradePassback } from './ags.js';
@@ -9,7 +8,6 @@ import type { LtiDeps } from './deps.js';
 import { platformFrameAncestors } from './framing.js';
 import { launchHandler, launchInfoHandler } from './launch.js';
 import { loginHandler } from './login.js';
-import { LtiError } from './lti-error.js';
 import { newLtijsProvider } from './ltijs.js';
 import { rosterSyncer } from './nrps.js';
 import { errorPage, ltiErrors } from './pages.js';
