@@ -276,6 +276,11 @@ for (const [backend, open] of recordStoreFactories) {
         call: () => ({ path: '/xapi/about' }),
       },
       {
+        name: 'GET /xapi/profile',
+        expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+        call: () => ({ path: '/xapi/profile' }),
+      },
+      {
         name: 'GET /xapi/statements?agent=…',
         xapi: true,
         expect: [401, 401, 200, 200, 200, 401, 401, 200, 200, 200, 200, 401, 401, 401, 401, 401],

@@ -153,6 +153,7 @@ describe('security headers of the real app', () => {
     const origin = STRANGER;
     const paths = [
       '/xapi/about',
+      '/xapi/profile',
       '/xapi/statements',
       '/xapi/activities/state?activityId=https%3A%2F%2Fx.example&agent=%7B%7D&stateId=s',
       '/api/v1/courses',

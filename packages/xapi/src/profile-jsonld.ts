@@ -12,8 +12,9 @@ const EXTENSION_KIND: Record<keyof typeof Extensions, string> = {
 };
 
 /**
- * The Kairos profile as an xAPI Profile document (JSON-LD, ADL xAPI Profiles 1.0), served at the
- * profile IRI. ADL verbs and activity types are listed as `exactMatch` references.
+ * The Kairos profile as an xAPI Profile document (JSON-LD, ADL xAPI Profiles 1.0), whose `id` is the
+ * profile IRI; the Kairos server serves it at `GET /xapi/profile`. Its concepts are the ADL verbs and
+ * activity types Kairos uses (their ADL IRIs) and the Kairos extensions.
  * @example res.type('application/ld+json').json(kairosProfileJsonLd())
  */
 export function kairosProfileJsonLd(): Record<string, unknown> {

@@ -7,6 +7,7 @@ import { alternateRequestSyntax } from './alternate-syntax.js';
 import { beaconRouter } from './beacon.js';
 import { ConsistencyTracker } from './consistency.js';
 import { documentsRouter } from './documents/index.js';
+import { profile } from './profile.js';
 import { rateLimit } from './rate-limit.js';
 import { InsertCoalescer } from './statements/coalescer.js';
 import { statementsRouter } from './statements/routes.js';
@@ -27,6 +28,7 @@ export function lrsFeature(app: Express, deps: AppDeps): void {
   const xapi = Router();
   xapi.use(bearerCors(XAPI_CORS));
   xapi.get('/about', about);
+  xapi.get('/profile', profile);
   xapi.use(beaconRouter({ ...statementDeps, publicUrl: config.publicUrl, bodyLimit: config.bodyLimit }));
   xapi.use(alternateRequestSyntax({ bodyLimit: config.bodyLimit }));
   xapi.use(xapiVersion({ defaultVersion: config.xapiDefaultVersion }));
