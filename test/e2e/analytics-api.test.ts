@@ -317,6 +317,7 @@ for (const [layout, open] of analyticsLayouts.slice(0, 2)) {
           '/courses',
           '/courses/{course}/stuck-points',
           '/courses/{course}/learners/{learner}',
+          '/courses/{course}/events',
           '/tokens',
         ]),
       );

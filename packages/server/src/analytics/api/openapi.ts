@@ -101,6 +101,7 @@ export function openApiDocument(
     }
     paths[path] = { ...(paths[path] ?? {}), [r.method]: op };
   }
+  paths['/courses/{course}/events'] = { get: liveFeed() };
   return {
     openapi: '3.1.0',
     info: {
@@ -122,6 +123,70 @@ export function openApiDocument(
       schemas: { Error: schema(ErrorBody) },
     },
     paths,
+  };
+}
+
+/**
+ * `GET /courses/{course}/events` (analytics/live/events.ts): mounted beside the routes, since it streams
+ * and takes its token in the query too, so described here by hand.
+ */
+function liveFeed(): Record<string, unknown> {
+  const { 401: unauthorized, 403: forbidden } = errors();
+  return {
+    summary: 'Live events of a course (server-sent events), as the projection commits them',
+    description: [
+      'A `text/event-stream` that stays open: `retry: 2000`, then one message per event with `id:` (a number), `event:` (its type) and `data:` (JSON with `at`, when it happened): `struggling` and `stuck` `{ learner, activity, attempts }`, `mastery` `{ learner, competency, before, after }` (levels, `null` for none), `activity` `{ learners, statements }` (who was active, at most 50, and how many statements). A comment line `: keep-alive` comes every 15 s.',
+      'A new listener (no `Last-Event-ID`, no `after`) first gets `event: ready` with `{ lastEventId }` and then only what happens from then on. A reconnecting one sends `Last-Event-ID` (browsers do on their own) or `?after=` and gets every event after it still kept (a day), whichever process serves it.',
+      '`EventSource` cannot send headers: give the token as `?access_token=` (redacted in logs); an `Authorization` header, when present, wins.',
+      'Who may call it: instructor token of the course, or API key with analytics/read (or all/read, all); not a learner token.',
+    ].join('\n\n'),
+    parameters: [
+      {
+        name: 'course',
+        in: 'path',
+        required: true,
+        schema: { type: 'string' },
+        description: 'An LTI context id of the tenant, or a URL-encoded course IRI',
+      },
+      {
+        name: 'access_token',
+        in: 'query',
+        required: false,
+        schema: { type: 'string' },
+        description: 'The Bearer token, for `EventSource` (which cannot send `Authorization`)',
+      },
+      {
+        name: 'after',
+        in: 'query',
+        required: false,
+        schema: { type: 'string', pattern: '^\\d+$' },
+        description: 'Resume after this event id (as `Last-Event-ID`, for clients that cannot send it)',
+      },
+      {
+        name: 'Last-Event-ID',
+        in: 'header',
+        required: false,
+        schema: { type: 'string', pattern: '^\\d+$' },
+        description: 'The id of the last event received: the events after it are replayed first',
+      },
+    ],
+    security: [{ basic: [] }, { bearer: [] }],
+    responses: {
+      200: {
+        description: 'The stream',
+        content: {
+          'text/event-stream': {
+            schema: {
+              type: 'string',
+              description:
+                'Server-sent events: `id:`, `event:` and `data:` lines (JSON), a blank line between messages',
+            },
+          },
+        },
+      },
+      401: unauthorized,
+      403: forbidden,
+    },
   };
 }
 
