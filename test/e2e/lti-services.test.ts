@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../packages/server/src/auth/api-keys.js';
 import type { LtiJobs } from '../../packages/server/src/lti/index.js';
+import type { SqlAnalyticsStore } from '../../packages/server/src/storage/analytics/sql/analytics-store.js';
 import { createTestPlatform, type TestPlatform, type ToolRegistration } from '../lti-platform/index.js';
 import {
   bootstrapOf,
@@ -61,6 +62,37 @@ describe('LTI services: NRPS roster sync and AGS grade passback', () => {
       body: new URLSearchParams({ token }),
     });
     expect(await page.text()).toMatch(/never started/);
+  });
+
+  it('stores no e-mail address: neither the launch claim nor an NRPS member’s, names kept', async () => {
+    // the test LMS sends `email` in every launch and every NRPS member, as Moodle's "share e-mail" does
+    expect(lms.users.learner.email).toMatch(/@lms\.test$/);
+    await launchOverHttp(
+      lms.loginUrl({ user: lms.users.learner, course: lms.course, resourceLink: { id: 'link-graded' } }),
+    );
+    await instructorToken();
+    await jobs.roster.idle();
+    const { pool } = (kairos.stores.analytics as SqlAnalyticsStore).db;
+    const { rows } = await pool.query<{ user_id: string; name: string | null; email: string | null }>(
+      'SELECT user_id, name, email FROM learners WHERE tenant_id = $1',
+      [tenantId],
+    );
+    expect(rows.map((r) => r.user_id)).toEqual(expect.arrayContaining([lms.users.learner.id]));
+    expect(rows.length).toBe(lms.course.members.length);
+    expect(rows.find((r) => r.user_id === lms.users.learner.id)?.name).toBe(lms.users.learner.name);
+    expect(rows.filter((r) => r.email !== null)).toEqual([]);
+    // nor anywhere else: every table of the database both stores share (statements, keyed records…)
+    const tables = await pool.query<{ name: string }>(
+      `SELECT table_name AS name FROM information_schema.tables
+       WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
+    );
+    expect(tables.rows.length).toBeGreaterThan(10);
+    const holding: string[] = [];
+    for (const { name } of tables.rows) {
+      const hit = await pool.query(`SELECT 1 FROM "${name}" t WHERE t::text LIKE '%@lms.test%' LIMIT 1`);
+      if (hit.rows.length) holding.push(name);
+    }
+    expect(holding).toEqual([]);
   });
 
   it('a passed graded activity posts its score; failures are visible and retried, never lost', async () => {

@@ -43,9 +43,8 @@ export async function syncRoster(
       userId: m.user_id,
       // the agent a launch of this member would write as: who never launched counts as enrolled, not started
       actorKey: agentKey(ltiActor(registration.issuer, m.user_id)),
-      ...(deps.config.ltiNames
-        ? { name: m.name, givenName: m.given_name, familyName: m.family_name, email: m.email }
-        : {}),
+      // a member's `email`, when the LMS sends one, is dropped: Kairos never uses it (docs/operations/privacy.md)
+      ...(deps.config.ltiNames ? { name: m.name, givenName: m.given_name, familyName: m.family_name } : {}),
     });
     await roster.upsertEnrollment({
       tenantId,

@@ -31,7 +31,8 @@ export interface ResourceLaunch {
   lineItemsUrl?: string;
   agsScopes: string[];
   nrpsUrl?: string;
-  person: { name?: string; givenName?: string; familyName?: string; email?: string };
+  /** Names only: an `email` claim is dropped here, never stored (docs/operations/privacy.md). */
+  person: { name?: string; givenName?: string; familyName?: string };
 }
 
 /** Reads a verified resource-link launch. */
@@ -69,7 +70,6 @@ export function readLaunch(claims: LaunchClaims, tenantId: string): ResourceLaun
       name: str(claims.name),
       givenName: str(claims.given_name),
       familyName: str(claims.family_name),
-      email: str(claims.email),
     },
   };
 }

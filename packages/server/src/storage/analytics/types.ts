@@ -591,7 +591,7 @@ export interface RosterResourceLink {
   scoreMaximum?: number;
 }
 
-/** A person of a tenant; display names live only here (never in statements). */
+/** A person of a tenant; display names live only here (never in statements), and no e-mail address. */
 export interface RosterPerson {
   tenantId: string;
   userId: string;
@@ -599,7 +599,6 @@ export interface RosterPerson {
   name?: string;
   givenName?: string;
   familyName?: string;
-  email?: string;
 }
 
 /** A member of a context, with what they launched. */

@@ -434,4 +434,12 @@ export const analyticsMigrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: 'no e-mail addresses in the roster',
+    // Launches and NRPS syncs stored an LMS's `email` claim without ever using it; they no longer do, and
+    // what they stored goes. The column stays: processes of the previous version still write it during a
+    // rolling upgrade (upsertPerson clears it again).
+    sql: `UPDATE learners SET email = NULL WHERE email IS NOT NULL;`,
+  },
 ];

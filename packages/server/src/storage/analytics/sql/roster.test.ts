@@ -1,7 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { freshPostgresSchema, serviceUrl } from '../../../../../../test/support/services.js';
 import { openPglite, openPostgres, type SqlDatabase } from '../../sql/database.js';
+import { applyMigrations } from '../../sql/migrate.js';
 import { SqlAnalyticsStore } from './analytics-store.js';
+import { analyticsMigrations } from './migrations.js';
 
 const backends: [string, () => Promise<{ db: SqlDatabase; drop?: () => Promise<void> } | undefined>][] = [
   ['PGlite', async () => ({ db: await openPglite('memory://') })],
@@ -102,4 +104,27 @@ describe.each(backends)('LTI roster (analytics v2) on %s', async (_name, open) =
       expect(await r.members('other-tenant', 'c1')).toEqual([]);
     },
   );
+
+  it.skipIf(!opened)('migration 6 clears the e-mail addresses launches and NRPS stored before', async () => {
+    // a database of its own: the one above is migrated to the end already
+    const fresh = (await open())!;
+    try {
+      const before = analyticsMigrations.filter((m) => m.version < 6);
+      await applyMigrations(fresh.db.pool, 'analytics', before);
+      await fresh.db.pool.query(
+        `INSERT INTO learners (tenant_id, user_id, name, email) VALUES ('t', 'u1', 'Ada', 'ada@lms.test')`,
+      );
+      await new SqlAnalyticsStore(fresh.db, false).migrate();
+      const { rows } = await fresh.db.pool.query(`SELECT name, email FROM learners WHERE tenant_id = 't'`);
+      expect(rows).toEqual([{ name: 'Ada', email: null }]);
+      // one an older process wrote during a rolling upgrade goes at the person's next launch or sync
+      await fresh.db.pool.query(`UPDATE learners SET email = 'ada@lms.test' WHERE tenant_id = 't'`);
+      await new SqlAnalyticsStore(fresh.db, false).roster.upsertPerson({ tenantId: 't', userId: 'u1' });
+      const again = await fresh.db.pool.query(`SELECT name, email FROM learners WHERE tenant_id = 't'`);
+      expect(again.rows).toEqual([{ name: 'Ada', email: null }]);
+    } finally {
+      await fresh.db.close();
+      await fresh.drop?.();
+    }
+  });
 });

@@ -47,22 +47,15 @@ export class SqlRoster implements RosterRepository {
   }
 
   async upsertPerson(p: RosterPerson): Promise<void> {
+    // `email` is never written, and cleared on update: what a process of an older version stored during a
+    // rolling upgrade (after migration 6 ran) goes at the person's next launch or sync
     await this.pool.query(
-      `INSERT INTO learners (tenant_id, user_id, actor_key, name, given_name, family_name, email)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO learners (tenant_id, user_id, actor_key, name, given_name, family_name)
+       VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (tenant_id, user_id) DO UPDATE SET actor_key = COALESCE(EXCLUDED.actor_key, learners.actor_key),
          name = COALESCE(EXCLUDED.name, learners.name), given_name = COALESCE(EXCLUDED.given_name, learners.given_name),
-         family_name = COALESCE(EXCLUDED.family_name, learners.family_name),
-         email = COALESCE(EXCLUDED.email, learners.email), updated_at = now()`,
-      [
-        p.tenantId,
-        p.userId,
-        p.actorKey ?? null,
-        p.name ?? null,
-        p.givenName ?? null,
-        p.familyName ?? null,
-        p.email ?? null,
-      ],
+         family_name = COALESCE(EXCLUDED.family_name, learners.family_name), email = NULL, updated_at = now()`,
+      [p.tenantId, p.userId, p.actorKey ?? null, p.name ?? null, p.givenName ?? null, p.familyName ?? null],
     );
   }
 
@@ -151,9 +144,8 @@ export class SqlRoster implements RosterRepository {
       name: string | null;
       given_name: string | null;
       family_name: string | null;
-      email: string | null;
     }>(
-      `SELECT e.user_id, e.role, e.status, e.source, l.actor_key, l.name, l.given_name, l.family_name, l.email
+      `SELECT e.user_id, e.role, e.status, e.source, l.actor_key, l.name, l.given_name, l.family_name
        FROM enrollments e LEFT JOIN learners l ON l.tenant_id = e.tenant_id AND l.user_id = e.user_id
        WHERE e.tenant_id = $1 AND e.context_id = $2 ORDER BY l.family_name NULLS LAST, l.name NULLS LAST, e.user_id`,
       [tenantId, contextId],
@@ -180,7 +172,6 @@ export class SqlRoster implements RosterRepository {
       name: opt(p.name),
       givenName: opt(p.given_name),
       familyName: opt(p.family_name),
-      email: opt(p.email),
       launches: launches.rows
         .filter((l) => l.user_id === p.user_id)
         .map((l) => ({
