@@ -56,6 +56,11 @@ const schema = z.object({
     .min(0, 'must be 0 (off) or a positive number of requests per minute')
     .default(0),
   KAIROS_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  KAIROS_STORE_TIMEOUT_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int()
+    .min(100, 'must be at least 100 ms')
+    .default(10_000),
   KAIROS_XAPI_DEFAULT_VERSION: z
     .enum(['2.0.0', '1.0.3'], { message: 'must be 2.0.0 or 1.0.3' })
     .default('2.0.0'),
@@ -96,6 +101,11 @@ export interface KairosConfig {
   /** Requests per minute per credential; 0 disables rate limiting. */
   rateLimitPerMinute: number;
   shutdownTimeoutMs: number;
+  /**
+   * Deadline of every call to a store server (a query, a command, getting a connection): past it the
+   * call fails and the request answers 503 with `Retry-After`, instead of waiting on a store that hangs.
+   */
+  storeTimeoutMs: number;
   /** xAPI version a response names when the request's version header is missing or unsupported. */
   xapiDefaultVersion: '2.0.0' | '1.0.3';
   /** Who may register an LMS through LTI dynamic registration: anyone, holders of the token, or nobody. */
@@ -176,6 +186,7 @@ export function loadConfig(
     bodyLimit: v.KAIROS_BODY_LIMIT,
     rateLimitPerMinute: v.KAIROS_RATE_LIMIT,
     shutdownTimeoutMs: v.KAIROS_SHUTDOWN_TIMEOUT_MS,
+    storeTimeoutMs: v.KAIROS_STORE_TIMEOUT_MS,
     xapiDefaultVersion: v.KAIROS_XAPI_DEFAULT_VERSION,
     registration: v.KAIROS_REGISTRATION,
     registrationToken: v.KAIROS_REGISTRATION_TOKEN,
