@@ -7,6 +7,9 @@ export interface Migration {
   sql: string;
 }
 
+/** A migration may build indexes over millions of rows: its deadline is longer than a request's. */
+const MIGRATION_TIMEOUT_MS = 30 * 60_000;
+
 // Any 64-bit constant works: it only serialises concurrent migrators (two processes starting at once).
 const MIGRATION_LOCK = 727_274_001;
 
@@ -32,7 +35,7 @@ export async function applyMigrations(
         m.version,
       ]);
       if (seen.rowCount) return false;
-      await client.query(m.sql);
+      await client.query(m.sql, undefined, { timeoutMs: MIGRATION_TIMEOUT_MS });
       await client.query('INSERT INTO kairos_migrations (role, version, name) VALUES ($1, $2, $3)', [
         role,
         m.version,

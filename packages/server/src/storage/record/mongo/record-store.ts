@@ -32,9 +32,12 @@ export class MongoRecordStore implements RecordStore {
     this.documents = new MongoDocuments(conn.db!);
   }
 
-  /** Connects to `url` (the database is the URL's path, e.g. `mongodb://host:27017/kairos`). */
-  static async connect(url: string): Promise<MongoRecordStore> {
-    return new MongoRecordStore(await connectMongo(url));
+  /**
+   * Connects to `url` (the database is the URL's path, e.g. `mongodb://host:27017/kairos`); every call
+   * then has the deadline `timeoutMs` (see {@link connectMongo}).
+   */
+  static async connect(url: string, options: { timeoutMs?: number } = {}): Promise<MongoRecordStore> {
+    return new MongoRecordStore(await connectMongo(url, options));
   }
 
   async migrate(): Promise<void> {
