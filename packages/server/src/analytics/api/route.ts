@@ -1,3 +1,4 @@
+import { jsonIssues } from '@kairos/xapi';
 import type { Request, Response } from 'express';
 import { ZodError, type z } from 'zod';
 import type { Principal } from '../../auth/principal.js';
@@ -51,8 +52,24 @@ export function invalid(error: ZodError, where: 'query' | 'body'): HttpError {
   );
 }
 
-/** Validates with a schema, or throws the 400 of {@link invalid}. */
+/**
+ * The rule every string of a statement follows, for the analytics API's input too: no NUL, no unpaired
+ * surrogate, bounded nesting. The stores cannot hold such strings (PostgreSQL refuses U+0000), so they are a
+ * 400 here rather than a 500 there.
+ */
+export function checkStrings(value: unknown, where: 'query' | 'body' | 'path'): void {
+  const issue = jsonIssues(value, where)[0];
+  if (issue) {
+    const code = where === 'body' ? 'invalid_body' : 'invalid_query';
+    throw new HttpError(400, code, issue.message, {
+      details: [{ path: issue.path, message: issue.message }],
+    });
+  }
+}
+
+/** Validates with a schema, or throws the 400 of {@link invalid}; strings are checked by {@link checkStrings}. */
 export function parse<T>(schema: z.ZodType<T>, value: unknown, where: 'query' | 'body'): T {
+  checkStrings(value, where);
   try {
     return schema.parse(value);
   } catch (error) {

@@ -5,7 +5,7 @@ import type { Cache, CredentialRepository } from '../../storage/types.js';
 import { csvRecords, toCsv } from '../frameworks/csv.js';
 import { type CourseRef, courseAccess, ownLearner, tenantAccess } from './access.js';
 import type { ApiRoute } from './route.js';
-import { parse } from './route.js';
+import { checkStrings, parse } from './route.js';
 import { alignmentsFromCsv } from './routes.js';
 
 /** How long a cached answer may live even if nothing invalidates it. */
@@ -55,6 +55,7 @@ export function analyticsRouter(o: AnalyticsRouterOptions): Router {
   for (const route of o.routes) {
     router[route.method](route.path, auth, json, csv, async (req: Request, res: Response) => {
       const principal = res.locals.principal;
+      checkStrings(req.params, 'path');
       const query = route.query ? parse(route.query, req.query, 'query') : {};
       if (!route.query && Object.keys(req.query).length > 0) {
         throw new HttpError(400, 'invalid_query', `${route.path} takes no query parameters`);
@@ -71,6 +72,7 @@ export function analyticsRouter(o: AnalyticsRouterOptions): Router {
           );
         }
         body = req.body;
+        if (typeof body === 'string') checkStrings(body, 'body');
         if (typeof body === 'string' && route.path === '/alignments')
           body = alignmentsFromCsv(csvRecords(body).records);
         if (route.body && typeof body !== 'string') body = parse(route.body, body, 'body');
