@@ -45,10 +45,15 @@ export function alternateRequestSyntax(options: { bodyLimit: string }) {
         next(error);
         return;
       }
-      const fields = (req.body ?? {}) as Record<string, string>;
+      const fields = (req.body ?? {}) as Record<string, string | string[]>;
       const query = new URLSearchParams();
       let content: string | undefined;
       for (const [name, value] of Object.entries(fields)) {
+        // a field given twice parses as a list: as a header it would reach authentication as an array
+        if (typeof value !== 'string') {
+          bad(`form field "${name}" is given more than once`);
+          return;
+        }
         const lower = name.toLowerCase();
         if (HEADER_FIELDS.has(lower)) req.headers[lower] = value;
         else if (lower === 'content') content = value;
