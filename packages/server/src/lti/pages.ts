@@ -1,6 +1,6 @@
 /** HTML pages of the LTI tool: small, self-contained, readable inside an LMS iframe. */
 import type { NextFunction, Request, Response } from 'express';
-import { KairosError } from '../errors.js';
+import { HttpError, KairosError } from '../errors.js';
 import { nonceAttr } from '../http/csp.js';
 import { LtiError } from './lti-error.js';
 
@@ -61,12 +61,25 @@ ${submitScript}`,
 }
 
 /**
+ * A form body the parser refused (malformed, too large, an encoding it cannot decode): the client's fault,
+ * a 4xx like the one the JSON error handler gives, not an unexpected error.
+ */
+function fromBodyParser(error: unknown): KairosError | undefined {
+  // http-errors, which body-parser throws with, marks client errors `expose`
+  const e = error as { status?: unknown; type?: unknown; message?: unknown; expose?: unknown };
+  if (typeof e?.status !== 'number' || e.status < 400 || e.status >= 500 || e.expose !== true)
+    return undefined;
+  const code = e.type === 'entity.too.large' ? 'body_too_large' : 'bad_request';
+  return new HttpError(e.status, code, `The form could not be read: ${String(e.message)}.`);
+}
+
+/**
  * Renders refused LTI requests (and the dashboard's) as pages, with the reason in the log, never as stack
  * traces: known errors show their message, unknown ones a request id.
  */
 export function ltiErrors() {
   return function ltiErrorPage(error: unknown, _req: Request, res: Response, _next: NextFunction): void {
-    const known = error instanceof KairosError ? error : undefined;
+    const known = error instanceof KairosError ? error : fromBodyParser(error);
     const status = known && known.status < 600 ? known.status : 500;
     const reason = error instanceof LtiError ? error.reason : undefined;
     if (status >= 500 && !(error instanceof LtiError))

@@ -29,8 +29,34 @@ interface OpenIdConfiguration {
 const refuse = (message: string, reason: string, status = 400) =>
   new LtiError(status, 'registration_failed', message, reason, 'Kairos could not be registered');
 
-const sameSecret = (a: string, b: string) =>
-  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+// compared as bytes: two strings of one length can differ in byte length (timingSafeEqual would throw)
+const sameSecret = (a: string, b: string) => {
+  const [x, y] = [Buffer.from(a), Buffer.from(b)];
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+/** The query as single strings: a parameter given twice is refused, not joined into a URL or a header. */
+function readQuery(query: Record<string, unknown>): Record<string, string | undefined> {
+  const q: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(query)) {
+    if (typeof value !== 'string')
+      throw refuse(
+        `The registration URL gives ${name} more than once.`,
+        `duplicated query parameter ${name}`,
+      );
+    q[name] = value;
+  }
+  return q;
+}
+
+/** Whether `url` is an absolute http(s) URL, the only kind an LMS configuration is served at. */
+const isHttpUrl = (url: string) => {
+  try {
+    return ['http:', 'https:'].includes(new URL(url).protocol);
+  } catch {
+    return false;
+  }
+};
 
 async function fetchJson(url: string, init: RequestInit = {}): Promise<{ status: number; body: unknown }> {
   const res = await fetch(url, {
@@ -83,7 +109,7 @@ export function toolRegistration(deps: LtiDeps, supported: string[] | undefined)
  */
 export function registerHandler(deps: LtiDeps) {
   return async function ltiRegister(req: Request, res: Response): Promise<void> {
-    const q = req.query as Record<string, string | undefined>;
+    const q = readQuery(req.query as Record<string, unknown>);
     const policy = deps.config.registration;
     if (policy === 'closed') {
       throw refuse(
@@ -103,6 +129,12 @@ export function registerHandler(deps: LtiDeps) {
       throw refuse(
         'Open this URL from your LMS tool registration screen (it adds openid_configuration).',
         'missing openid_configuration',
+      );
+    }
+    if (!isHttpUrl(q.openid_configuration)) {
+      throw refuse(
+        'The registration URL is damaged: its openid_configuration is not an http(s) URL. Open it again from your LMS.',
+        `openid_configuration is not an http(s) URL`,
       );
     }
     let config: OpenIdConfiguration;

@@ -108,7 +108,9 @@ export async function verifyIdToken(
       `deployment ${deploymentId} not in ${registration.deploymentIds.join(',')}`,
     );
   }
-  if (!Array.isArray(payload[`${LTI}roles`])) throw missing('roles');
+  const roles = payload[`${LTI}roles`];
+  // a list of strings (LTI 1.3 core §5.3.7); anything else is no roles claim, not a crash in the role mapping
+  if (!Array.isArray(roles) || roles.some((r) => typeof r !== 'string')) throw missing('roles');
   const type = payload[`${LTI}message_type`];
   if (type === 'LtiResourceLinkRequest') {
     const link = payload[`${LTI}resource_link`] as { id?: unknown } | undefined;
