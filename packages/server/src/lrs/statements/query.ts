@@ -190,8 +190,10 @@ export function encodeCursor(secret: string, cursor: Cursor): string {
 /** Decodes a `more` cursor, or throws 400 when it was altered or is not ours. */
 export function decodeCursor(secret: string, token: string): Cursor {
   const [payload = '', mac = ''] = token.split('.');
-  const expected = sign(secret, payload);
-  if (mac.length !== expected.length || !timingSafeEqual(Buffer.from(mac), Buffer.from(expected))) {
+  const expected = Buffer.from(sign(secret, payload));
+  // compared as bytes: a MAC of the right length in characters may not be in bytes (timingSafeEqual throws)
+  const given = Buffer.from(mac);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw bad('more is not a cursor issued by this LRS (it was altered, or the server secret changed)');
   }
   return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Cursor;
