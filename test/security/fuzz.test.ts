@@ -86,7 +86,7 @@ describe('fuzzing /xapi, /api/v1 and /lti', () => {
           const crashes = new Set(
             s.errors().flatMap((l) => {
               const err = (JSON.parse(l) as { err?: { message?: string; stack?: string } }).err;
-              return err ? [`${err.message} @ ${err.stack?.split('\n')[1]?.trim()}`] : [];
+              return err ? [`${err.message} @ ${err.stack?.split('\n').slice(1, 5).map((l) => l.trim()).join(' < ')}`] : [];
             }),
           );
           console.log(`server errors logged:\n${[...crashes].join('\n')}`);

@@ -29,15 +29,8 @@ describe('LTI routes refuse bad input with a 4xx', () => {
 
   const codeOf = (html: string) => /Error <code>([a-z_]+)<\/code>/.exec(html)?.[1];
 
-  it('a launch whose roles claim holds something else than strings', async () => {
-    const spec: LaunchSpec = {
-      user: lms.users.instructor,
-      course: lms.course,
-      resourceLink: { id: 'rl-roles' },
-      tamper: (c) => {
-        c[`${LTI}roles`] = [1, { role: 'Instructor' }];
-      },
-    };
+  const launch = async (tamper: LaunchSpec['tamper'], user = lms.users.instructor) => {
+    const spec: LaunchSpec = { user, course: lms.course, resourceLink: { id: 'rl-input' }, tamper };
     const login = await fetch(lms.loginUrl(spec), { redirect: 'manual' });
     const auth = new URL(login.headers.get('location')!);
     const res = await fetch(`${kairos.url}/lti/launch`, {
@@ -51,8 +44,43 @@ describe('LTI routes refuse bad input with a 4xx', () => {
         state: auth.searchParams.get('state')!,
       }),
     });
-    expect(res.status).toBe(400);
-    expect(codeOf(await res.text())).toBe('missing_claim');
+    return { status: res.status, html: await res.text() };
+  };
+
+  it('a launch whose roles claim holds something else than strings', async () => {
+    const r = await launch((c) => {
+      c[`${LTI}roles`] = [1, { role: 'Instructor' }];
+    });
+    expect([r.status, codeOf(r.html)]).toEqual([400, 'missing_claim']);
+  });
+
+  it('a launch with a NUL in a claim Kairos stores (it reached PostgreSQL: a 500)', async () => {
+    const r = await launch((c) => {
+      (c[`${LTI}context`] as Record<string, unknown>).title = 'Maths\u0000';
+    });
+    expect([r.status, codeOf(r.html)]).toEqual([400, 'invalid_claim']);
+  });
+
+  it('a resource link title or custom value that is no string is ignored (esc() threw on a number)', async () => {
+    const r = await launch((c) => {
+      c[`${LTI}resource_link`] = { id: 'rl-input', title: 42 };
+      c[`${LTI}custom`] = { activity: 7, other: { x: 1 } };
+    }, lms.users.learner);
+    expect(r.status).toBe(200);
+    expect(r.html).toContain('<h1>Activity</h1>');
+  });
+
+  it('a login parameter too long to send back, or with a NUL (a 16 kB redirect, a 500)', async () => {
+    const { params } = lms.loginParams({ user: lms.users.learner, course: lms.course });
+    for (const [k, v] of [
+      ['login_hint', 'x'.repeat(5000)],
+      ['lti_message_hint', 'a\u0000b'],
+    ]) {
+      const res = await fetch(`${kairos.url}/lti/login?${new URLSearchParams({ ...params, [k!]: v! })}`, {
+        redirect: 'manual',
+      });
+      expect([res.status, codeOf(await res.text())]).toEqual([400, 'invalid_login_parameter']);
+    }
   });
 
   it('a form body in a content encoding it is not in', async () => {

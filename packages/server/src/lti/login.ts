@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { stringProblem } from '@kairos/xapi';
 import type { Request, Response } from 'express';
 import { nonceAttr } from '../http/csp.js';
 import type { KeyedRecordRepository } from '../storage/types.js';
@@ -43,6 +44,9 @@ export async function consumeLogin(keyed: KeyedRecordRepository, state: string):
   return (await keyed.delete(LOGINS, { state })) > 0;
 }
 
+/** Longest login parameter accepted (login_hint, lti_message_hint…). */
+const MAX_PARAM_LENGTH = 4096;
+
 /**
  * OIDC login initiation (LTI 1.3 core §5.1.1): checks the platform, remembers state + nonce (bound to this
  * login, unlike ltijs' unbound random nonce) and binds the browser with a `SameSite=None; Secure;
@@ -52,8 +56,23 @@ export async function consumeLogin(keyed: KeyedRecordRepository, state: string):
 export function loginHandler(deps: LtiDeps) {
   return async function ltiLogin(req: Request, res: Response): Promise<void> {
     const p: Record<string, string> = {};
-    for (const [k, v] of Object.entries({ ...req.query, ...(req.body ?? {}) }))
-      if (typeof v === 'string') p[k] = v;
+    for (const [k, v] of Object.entries({ ...req.query, ...(req.body ?? {}) })) {
+      if (typeof v !== 'string') continue;
+      // Hints go back to the platform in the redirect and are stored with the login: bounded (a Canvas
+      // lti_message_hint, a JWT, is the longest seen, ~2 kB) and storable (no NUL, no unpaired surrogate).
+      const problem =
+        v.length > MAX_PARAM_LENGTH
+          ? `is longer than ${MAX_PARAM_LENGTH} characters`
+          : stringProblem(v)?.message;
+      if (problem)
+        throw new LtiError(
+          400,
+          'invalid_login_parameter',
+          `The LMS sent a login parameter Kairos cannot use (${k}).`,
+          `${k} ${problem}`,
+        );
+      p[k] = v;
+    }
     if (!p.iss || !p.login_hint || !p.target_link_uri) {
       throw new LtiError(
         400,

@@ -47,25 +47,32 @@ export function readLaunch(claims: LaunchClaims, tenantId: string): ResourceLaun
     );
   }
   const ags = claims['https://purl.imsglobal.org/spec/lti-ags/claim/endpoint'] as
-    | { lineitem?: string; lineitems?: string; scope?: string[] }
+    | { lineitem?: unknown; lineitems?: unknown; scope?: unknown }
     | undefined;
   const nrps = claims['https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice'] as
-    | { context_memberships_url?: string }
+    | { context_memberships_url?: unknown }
     | undefined;
+  // Claims are read by type, never cast: a title that is a number must not reach the page as one.
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const link = claims[`${LTI}resource_link`] as { id: string; title?: unknown };
+  const custom = claims[`${LTI}custom`];
+  const strings = (v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'))
+      : {};
   return {
     tenantId,
     issuer: String(claims.iss),
     sub: String(claims.sub),
     role: kairosRole(claims[`${LTI}roles`] as string[]),
     context: { id: context.id, label: str(context.label), title: str(context.title) },
-    link: claims[`${LTI}resource_link`] as ResourceLaunch['link'],
-    custom: (claims[`${LTI}custom`] as Record<string, string> | undefined) ?? {},
+    link: { id: link.id, title: str(link.title) },
+    custom: strings(custom),
     locale: str((claims[`${LTI}launch_presentation`] as { locale?: unknown } | undefined)?.locale),
-    lineItemUrl: ags?.lineitem,
-    lineItemsUrl: ags?.lineitems,
-    agsScopes: ags?.scope ?? [],
-    nrpsUrl: nrps?.context_memberships_url,
+    lineItemUrl: str(ags?.lineitem),
+    lineItemsUrl: str(ags?.lineitems),
+    agsScopes: Array.isArray(ags?.scope) ? ags.scope.filter((x): x is string => typeof x === 'string') : [],
+    nrpsUrl: str(nrps?.context_memberships_url),
     person: {
       name: str(claims.name),
       givenName: str(claims.given_name),

@@ -1,3 +1,4 @@
+import { jsonIssues } from '@kairos/xapi';
 import { createRemoteJWKSet, decodeJwt, errors, type JWTPayload, jwtVerify } from 'jose';
 import { LtiError } from './lti-error.js';
 import type { PlatformRegistration } from './registry.js';
@@ -92,6 +93,16 @@ export async function verifyIdToken(
       'id_token nonce differs from the nonce sent at login',
     );
   }
+  // The rule of every string Kairos stores (no NUL, no unpaired surrogate, bounded nesting): claims become
+  // roster rows and launch records, and PostgreSQL refuses U+0000.
+  const unfit = jsonIssues(payload, 'id_token')[0];
+  if (unfit)
+    throw new LtiError(
+      400,
+      'invalid_claim',
+      'The launch token carries a claim Kairos cannot store.',
+      unfit.message,
+    );
   const missing = (claim: string) =>
     new LtiError(400, 'missing_claim', `The LMS did not send the ${claim} claim this launch needs.`, claim);
   if (payload[`${LTI}version`] !== '1.3.0') throw missing('version (1.3.0)');
