@@ -86,7 +86,12 @@ export class Forwarding {
       try {
         do {
           this.again = false;
-          for (const f of await this.forwarders.list()) {
+          const all = await this.forwarders.list().catch((err) => {
+            // a store outage: the next poll tries again
+            this.options.logger.warn({ err }, 'forwarding pass failed: the forwarders could not be read');
+            return [];
+          });
+          for (const f of all) {
             if (this.stopped) return;
             await this.drain(f).catch((err) =>
               this.options.logger.warn({ err, forwarder: f.id }, 'forwarding pass failed'),

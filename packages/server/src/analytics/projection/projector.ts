@@ -184,9 +184,16 @@ export class Projector {
         this.again = false;
         const asked = [...this.wakeups];
         this.wakeups.clear();
-        const tenants = asked.includes('*')
-          ? await this.stores.record.statements.tenants()
-          : asked.filter((t) => t !== '*');
+        let tenants: string[];
+        try {
+          tenants = asked.includes('*')
+            ? await this.stores.record.statements.tenants()
+            : asked.filter((t) => t !== '*');
+        } catch (err) {
+          // a store outage: the next poll asks again
+          this.options.logger.warn({ err }, 'projection pass failed: the tenants could not be read');
+          return;
+        }
         for (const tenantId of tenants) {
           if (this.stopping) return;
           try {
