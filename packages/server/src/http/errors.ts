@@ -1,6 +1,7 @@
 import { XapiValidationError } from '@kairos/xapi';
 import type { NextFunction, Request, Response } from 'express';
 import { HttpError, KairosError } from '../errors.js';
+import { OUTAGE_RETRY_AFTER_S, storeOutage } from '../storage/outage.js';
 
 /** The JSON body of every Kairos error response. */
 export interface ErrorBody {
@@ -36,8 +37,9 @@ function fromExpress(error: unknown): KairosError | undefined {
 }
 
 /**
- * The one error handler: known errors render themselves (status, code, message, issues), anything else is
- * logged with the request id and answered as a 500 that reveals no internals.
+ * The one error handler: known errors render themselves (status, code, message, issues); a store that is
+ * down or past its deadline is a 503 with `Retry-After` (logged as a warning, not as a bug); anything else
+ * is logged with the request id and answered as a 500 that reveals no internals.
  */
 export function errorHandler() {
   return function kairosErrorHandler(error: unknown, _req: Request, res: Response, next: NextFunction): void {
@@ -45,8 +47,17 @@ export function errorHandler() {
       next(error);
       return;
     }
-    const known = error instanceof KairosError ? error : fromExpress(error);
     const requestId = res.locals.requestId;
+    const outage = storeOutage(error);
+    if (outage) {
+      res.locals.log?.warn({ store: outage.store, reason: outage.reason }, 'store unavailable');
+      res
+        .status(503)
+        .set('Retry-After', String(OUTAGE_RETRY_AFTER_S))
+        .json({ code: outage.code, message: outage.message, requestId } satisfies ErrorBody);
+      return;
+    }
+    const known = error instanceof KairosError ? error : fromExpress(error);
     if (known && known.status < 500) {
       const body: ErrorBody = { code: known.code, message: known.message, requestId };
       if (known.details !== undefined) body.issues = known.details;

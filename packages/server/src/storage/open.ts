@@ -28,19 +28,22 @@ const unreachable = (what: string, variable: string, url: string, cause: unknown
  * Opens the stores the configuration asks for (DESIGN.md "Storage"): PostgreSQL when `DATABASE_URL` is
  * set, else embedded PGlite in the data directory (locked); the record store on MongoDB when `MONGODB_URL`
  * is set; Redis when `REDIS_URL` is set, else memory. Applies pending migrations unless `migrate: false`.
+ * Every call to a store server has the deadline `storeTimeoutMs` (`KAIROS_STORE_TIMEOUT_MS`).
  */
 export async function openStores(
-  config: Pick<KairosConfig, 'databaseUrl' | 'mongodbUrl' | 'redisUrl' | 'dataDir'>,
+  config: Pick<KairosConfig, 'databaseUrl' | 'mongodbUrl' | 'redisUrl' | 'dataDir'> &
+    Partial<Pick<KairosConfig, 'storeTimeoutMs'>>,
   options: { migrate?: boolean; onProgress?: OpenProgress } = {},
 ): Promise<Stores> {
   const say = options.onProgress ?? (() => {});
+  const timeoutMs = config.storeTimeoutMs;
   let lock: DataDirLock | undefined;
   let sql: SqlDatabase | undefined;
   let record: RecordStore | undefined;
   let cache: Cache | undefined;
   try {
     if (config.databaseUrl) {
-      sql = await openPostgres(config.databaseUrl);
+      sql = await openPostgres(config.databaseUrl, { timeoutMs });
       await sql.pool.query('SELECT 1').catch((e) => {
         throw unreachable('PostgreSQL', 'DATABASE_URL', config.databaseUrl!, e);
       });
@@ -54,7 +57,7 @@ export async function openStores(
       sql = await openPglite(join(config.dataDir, 'pglite'));
     }
     if (config.mongodbUrl) {
-      record = await MongoRecordStore.connect(config.mongodbUrl).catch((e) => {
+      record = await MongoRecordStore.connect(config.mongodbUrl, { timeoutMs }).catch((e) => {
         throw unreachable('MongoDB', 'MONGODB_URL', config.mongodbUrl!, e);
       });
     } else {
@@ -62,7 +65,7 @@ export async function openStores(
     }
     const analytics = new SqlAnalyticsStore(sql, false);
     cache = config.redisUrl
-      ? await RedisCache.connect(config.redisUrl).catch((e) => {
+      ? await RedisCache.connect(config.redisUrl, { timeoutMs }).catch((e) => {
           throw unreachable('Redis', 'REDIS_URL', config.redisUrl!, e);
         })
       : new MemoryCache();

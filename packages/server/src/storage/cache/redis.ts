@@ -1,5 +1,14 @@
 import { Redis } from 'ioredis';
+import { asOutage, isRedisOutage } from '../outage.js';
 import type { Cache } from './types.js';
+
+/** Deadline of a Redis call when the caller gives none (`KAIROS_STORE_TIMEOUT_MS`'s default). */
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** Runs a Redis call; an outage (refused, closed, past its deadline) rejects as a `StoreUnavailableError`. */
+function guarded<T>(call: Promise<T>): Promise<T> {
+  return call.catch((e) => Promise.reject(asOutage('Redis', e, isRedisOutage)));
+}
 
 /**
  * Cache, rate limits, queues and pub/sub on Redis, shared by every Kairos process. Keys are prefixed
@@ -14,18 +23,33 @@ export class RedisCache implements Cache {
     private readonly redis: Redis,
     private readonly url: string,
     private readonly prefix: string,
+    private readonly timeoutMs: number,
   ) {}
 
-  /** Connects and waits until Redis answers; rejects with the connection error otherwise. */
-  static async connect(url: string, options: { prefix?: string } = {}): Promise<RedisCache> {
-    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  /**
+   * Connects and waits until Redis answers; rejects with the connection error otherwise. Every command
+   * then has the deadline `timeoutMs` (a Redis that hangs fails the call, it is not waited on), and while
+   * Redis is down a command fails after two quick reconnection attempts instead of queueing forever.
+   */
+  static async connect(
+    url: string,
+    options: { prefix?: string; timeoutMs?: number } = {},
+  ): Promise<RedisCache> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const redis = new Redis(url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 2,
+      enableOfflineQueue: true,
+      commandTimeout: timeoutMs,
+      connectTimeout: timeoutMs,
+    });
     redis.on('error', () => {}); // reconnects by itself; readiness reports the state
     await redis.connect();
-    return new RedisCache(redis, url, options.prefix ?? 'kairos:');
+    return new RedisCache(redis, url, options.prefix ?? 'kairos:', timeoutMs);
   }
 
   async ping(): Promise<void> {
-    await this.redis.ping();
+    await guarded(this.redis.ping());
   }
 
   async close(): Promise<void> {
@@ -34,57 +58,59 @@ export class RedisCache implements Cache {
   }
 
   async get(key: string): Promise<string | undefined> {
-    return (await this.redis.get(this.prefix + key)) ?? undefined;
+    return (await guarded(this.redis.get(this.prefix + key))) ?? undefined;
   }
 
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
-    if (ttlMs === undefined) await this.redis.set(this.prefix + key, value);
-    else await this.redis.set(this.prefix + key, value, 'PX', Math.max(1, Math.ceil(ttlMs)));
+    if (ttlMs === undefined) await guarded(this.redis.set(this.prefix + key, value));
+    else await guarded(this.redis.set(this.prefix + key, value, 'PX', Math.max(1, Math.ceil(ttlMs))));
   }
 
   async del(key: string): Promise<void> {
-    await this.redis.del(this.prefix + key);
+    await guarded(this.redis.del(this.prefix + key));
   }
 
   async hit(key: string, windowMs: number): Promise<number> {
     const now = Date.now();
     const windowKey = `${this.prefix}${key}:${Math.floor(now / windowMs)}`;
-    const [[, count] = []] = (await this.redis
-      .multi()
-      .incr(windowKey)
-      .pexpire(windowKey, windowMs - (now % windowMs) + 1000)
-      .exec()) as [Error | null, number][];
+    const [[, count] = []] = (await guarded(
+      this.redis
+        .multi()
+        .incr(windowKey)
+        .pexpire(windowKey, windowMs - (now % windowMs) + 1000)
+        .exec(),
+    )) as [Error | null, number][];
     return Number(count);
   }
 
   async enqueue(queue: string, message: string): Promise<void> {
-    await this.redis.rpush(`${this.prefix}queue:${queue}`, message);
+    await guarded(this.redis.rpush(`${this.prefix}queue:${queue}`, message));
   }
 
   async dequeue(queue: string): Promise<string | undefined> {
-    return (await this.redis.lpop(`${this.prefix}queue:${queue}`)) ?? undefined;
+    return (await guarded(this.redis.lpop(`${this.prefix}queue:${queue}`))) ?? undefined;
   }
 
   async queueLength(queue: string): Promise<number> {
-    return this.redis.llen(`${this.prefix}queue:${queue}`);
+    return guarded(this.redis.llen(`${this.prefix}queue:${queue}`));
   }
 
   async publish(channel: string, message: string): Promise<void> {
-    await this.redis.publish(this.prefix + channel, message);
+    await guarded(this.redis.publish(this.prefix + channel, message));
   }
 
   async subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>> {
     if (!this.subscriber) {
-      this.subscriber = new Redis(this.url, { lazyConnect: true });
+      this.subscriber = new Redis(this.url, { lazyConnect: true, connectTimeout: this.timeoutMs });
       this.subscriber.on('error', () => {});
       this.subscriber.on('message', (ch: string, message: string) => {
         for (const l of this.listeners.get(ch) ?? []) l(message);
       });
-      await this.subscriber.connect();
+      await guarded(this.subscriber.connect());
     }
     const full = this.prefix + channel;
     const set = this.listeners.get(full) ?? new Set();
-    if (set.size === 0) await this.subscriber.subscribe(full);
+    if (set.size === 0) await guarded(this.subscriber.subscribe(full));
     set.add(onMessage);
     this.listeners.set(full, set);
     return async () => {

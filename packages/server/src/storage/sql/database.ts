@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import pg from 'pg';
+import { asOutage, isPostgresOutage } from '../outage.js';
 
 /** Rows and count of one query. */
 export interface SqlResult<R> {
@@ -7,9 +8,19 @@ export interface SqlResult<R> {
   rowCount: number | null;
 }
 
+/** Per-query options. */
+export interface QueryOptions {
+  /** This query's deadline instead of the database's (migrations that build indexes take longer). */
+  timeoutMs?: number;
+}
+
 /** Something that runs one parameterised query (a pool or a checked-out connection). */
 export interface SqlClient {
-  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<SqlResult<R>>;
+  query<R = Record<string, unknown>>(
+    text: string,
+    params?: unknown[],
+    options?: QueryOptions,
+  ): Promise<SqlResult<R>>;
 }
 
 /** A pool of connections: queries, plus a connection held for a transaction. */
@@ -27,23 +38,60 @@ export interface SqlDatabase {
 // count(*) is int8, which pg leaves as a string; our counts fit a double.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
 
+/** Deadline of a PostgreSQL call when the caller gives none (`KAIROS_STORE_TIMEOUT_MS`'s default). */
+export const DEFAULT_STORE_TIMEOUT_MS = 10_000;
+
+const outage = (error: unknown) => asOutage('PostgreSQL', error, isPostgresOutage);
+
 /**
- * Opens a pool on a PostgreSQL server.
+ * Opens a pool on a PostgreSQL server. Every call has a deadline (`timeoutMs`): getting a connection, and
+ * each query; past it, or when the server is unreachable, the call fails with a `StoreUnavailableError`
+ * (503 to HTTP clients). A connection whose query failed that way is closed, not reused.
  *
  * @example
  * const db = await openPostgres('postgres://postgres@127.0.0.1:5432/kairos');
  */
-export async function openPostgres(url: string, options: { max?: number } = {}): Promise<SqlDatabase> {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 20, idleTimeoutMillis: 30_000 });
+export async function openPostgres(
+  url: string,
+  options: { max?: number; timeoutMs?: number } = {},
+): Promise<SqlDatabase> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 20,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
+    keepAlive: true,
+  });
   // A client losing its server connection must not crash the process: idle ones report on the pool, and
   // a checked-out one (a transaction in flight) on itself — its query then fails and the caller retries.
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
+  const config = (text: string, params: unknown[] | undefined, o: QueryOptions | undefined) => ({
+    text,
+    values: params,
+    ...(o?.timeoutMs !== undefined && { query_timeout: o.timeoutMs }),
+  });
   return {
     backend: 'postgres',
     pool: {
-      query: (text, params) => pool.query(text, params as unknown[]) as never,
-      connect: () => pool.connect() as never,
+      query: (text, params, o) =>
+        pool.query(config(text, params, o)).catch((e) => Promise.reject(outage(e))) as never,
+      async connect() {
+        const client = await pool.connect().catch((e) => Promise.reject(outage(e)));
+        let broken: Error | undefined;
+        return {
+          query: (text: string, params?: unknown[], o?: QueryOptions) =>
+            client.query(config(text, params, o)).catch((e) => {
+              const converted = outage(e);
+              // a connection whose query timed out may still carry that query: the pool must not hand it out
+              if (converted !== e) broken = e as Error;
+              return Promise.reject(converted);
+            }) as never,
+          release: () => client.release(broken),
+        };
+      },
     },
     close: () => pool.end(),
   };

@@ -10,12 +10,25 @@ export interface MongoMigration {
 /**
  * Opens a mongoose connection and waits until the server answers a ping. Only features that MongoDB 5+,
  * Atlas and FerretDB all support are used: CRUD, unique and compound indexes, sort/limit queries.
+ *
+ * Every call has a deadline (`timeoutMs`, default 10 s): finding a server, opening a connection, and a
+ * socket silent that long (a server that accepts connections and never answers) fail the operation with a
+ * driver error that `storeOutage` recognises (503 to HTTP clients). Commands are not buffered while
+ * disconnected: they fail at once rather than wait.
  */
-export async function connectMongo(url: string): Promise<mongoose.Connection> {
+export async function connectMongo(
+  url: string,
+  options: { timeoutMs?: number } = {},
+): Promise<mongoose.Connection> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
   const conn = mongoose.createConnection(url, {
     autoIndex: false,
     autoCreate: false,
-    serverSelectionTimeoutMS: 5000,
+    bufferCommands: false,
+    serverSelectionTimeoutMS: Math.min(5000, timeoutMs),
+    connectTimeoutMS: timeoutMs,
+    socketTimeoutMS: timeoutMs,
+    waitQueueTimeoutMS: timeoutMs,
   });
   await conn.asPromise();
   await conn.db!.command({ ping: 1 });
