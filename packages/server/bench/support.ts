@@ -54,7 +54,7 @@ export function benchArgs<const O extends Options>(
 // ---------------------------------------------------------------------------------------------- databases
 
 /** URLs of the test services: the environment first, then .tmp/services.env, then the local defaults. */
-export function serviceUrl(name: 'DATABASE_URL' | 'MONGODB_URL'): string {
+export function serviceUrl(name: 'DATABASE_URL' | 'MONGODB_URL' | 'REDIS_URL'): string {
   if (process.env[name]) return process.env[name]!;
   try {
     const line = readFileSync(join(ROOT, '.tmp/services.env'), 'utf8')
@@ -62,9 +62,11 @@ export function serviceUrl(name: 'DATABASE_URL' | 'MONGODB_URL'): string {
       .find((l) => l.startsWith(`${name}=`));
     if (line) return line.slice(name.length + 1).trim();
   } catch {}
-  return name === 'DATABASE_URL'
-    ? 'postgres://postgres@127.0.0.1:5432/postgres'
-    : 'mongodb://127.0.0.1:27017/';
+  return {
+    DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres',
+    MONGODB_URL: 'mongodb://127.0.0.1:27017/',
+    REDIS_URL: 'redis://127.0.0.1:6379/0',
+  }[name];
 }
 
 /** `url` with another database name. */
@@ -130,9 +132,12 @@ export interface Running {
   profDir?: string;
 }
 
-/** Starts `kairos serve --host 127.0.0.1` on a free port and resolves once it says it is ready. */
-export async function startKairos(env: NodeJS.ProcessEnv, cpuProf = false): Promise<Running> {
-  const port = await freePort();
+/**
+ * Starts `kairos serve --host 127.0.0.1` on `port` (a free one by default: pass one to name the server's
+ * public URL in `env` beforehand) and resolves once it says it is ready.
+ */
+export async function startKairos(env: NodeJS.ProcessEnv, cpuProf = false, port?: number): Promise<Running> {
+  port ??= await freePort();
   const profDir = cpuProf ? mkdtempSync(join(tmpdir(), 'kairos-bench-prof-')) : undefined;
   const nodeArgs = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
   const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve', '--port', String(port), '--host', HOST], {
@@ -167,6 +172,16 @@ export async function stopKairos(r: Running): Promise<void> {
   const timer = setTimeout(() => r.child.kill('SIGKILL'), 20_000);
   await exited;
   clearTimeout(timer);
+}
+
+/** Runs `kairos <args>` in the server's environment; resolves with its stdout, rejects on failure. */
+export function runCli(env: NodeJS.ProcessEnv, args: string[]): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    execFile(process.execPath, [BIN, ...args], { env, timeout: 60_000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`kairos ${args[0]} ${args[1] ?? ''} failed: ${error.message}\n${stderr}`));
+      else resolvePromise(stdout);
+    });
+  });
 }
 
 /** `kairos keys create --scopes all --json` in the server's environment. */
