@@ -1,0 +1,349 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type KairosProcess, runKairos, startKairos, tempDataDir } from '../support/kairos-process.js';
+import { serviceUrl } from '../support/services.js';
+import {
+  freezableProxy,
+  type PrivateService,
+  privateFerretdb,
+  privatePostgres,
+  privateRedis,
+} from './private-services.js';
+
+// Store restarts and hangs (issue 12, "Fault tests"): PostgreSQL, MongoDB (FerretDB) and Redis are each a
+// private instance this test starts, behind a proxy that can freeze. Under a steady load of statements:
+// the store is killed and restarted, then it hangs (accepts connections, never answers) and comes back.
+// Throughout, every answer is 200 or 503 with Retry-After, no request waits past its bound, /readyz names
+// the failing store while it fails and turns ready by itself after, and at the end every acknowledged
+// statement is stored exactly once. KAIROS_FAULTS_LONG=1 holds each phase longer.
+
+const LONG = process.env.KAIROS_FAULTS_LONG === '1';
+const PHASE_MS = LONG ? 20_000 : 5_000;
+const STORE_TIMEOUT_MS = 1_500;
+/** No answer may take longer: a few store deadlines in sequence (connect, query, retry) plus slack. */
+const ANSWER_BOUND_MS = 4 * STORE_TIMEOUT_MS + 2_000;
+const VERSION = { 'X-Experience-API-Version': '1.0.3' };
+
+type Sample = { at: number; ms: number; status: number };
+type Answer = { at: number; ms: number; status: number; retryAfter: string | null };
+
+const statement = (n: number) => ({
+  id: randomUUID(),
+  actor: { account: { homePage: 'https://lms.example', name: `learner-${n % 9}` } },
+  verb: { id: 'http://adlnet.gov/expapi/verbs/answered' },
+  object: { id: `https://course.example/activity-${n % 13}` },
+  context: { contextActivities: { grouping: [{ id: 'https://course.example/faults' }] } },
+  timestamp: new Date().toISOString(),
+});
+
+/** Senders posting batches of 10 as fast as answers come; each keeps what was acknowledged. */
+function loadClient(url: string, auth: string, senders = 3) {
+  const acked = new Set<string>();
+  const unacked = new Map<string, ReturnType<typeof statement>>();
+  const answers: Answer[] = [];
+  let sent = 0;
+  let running = true;
+  const post = async (batch: ReturnType<typeof statement>[]) => {
+    const t0 = Date.now();
+    let status = 0;
+    let retryAfter: string | null = null;
+    try {
+      const res = await fetch(`${url}/xapi/statements`, {
+        method: 'POST',
+        headers: { ...VERSION, Authorization: auth, 'Content-Type': 'application/json' },
+        body: JSON.stringify(batch),
+        signal: AbortSignal.timeout(60_000),
+      });
+      status = res.status;
+      retryAfter = res.headers.get('retry-after');
+      await res.arrayBuffer();
+    } catch {
+      status = -1; // no answer at all (connection cut or the 60 s abort)
+    }
+    answers.push({ at: t0, ms: Date.now() - t0, status, retryAfter });
+    for (const s of batch) {
+      if (status === 200) {
+        acked.add(s.id);
+        unacked.delete(s.id);
+      } else unacked.set(s.id, s);
+    }
+    return status;
+  };
+  const loops = Array.from({ length: senders }, async () => {
+    let n = 0;
+    while (running) {
+      const batch = Array.from({ length: 10 }, () => statement(n++));
+      sent += batch.length;
+      const status = await post(batch);
+      if (status !== 200) await new Promise((r) => setTimeout(r, 200));
+    }
+  });
+  return {
+    acked,
+    answers,
+    sent: () => sent,
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+    },
+    /** What a client does after an outage: re-sends what was not acknowledged, until it is. */
+    async resendUnacknowledged() {
+      for (let round = 0; unacked.size > 0 && round < 20; round++) {
+        const batch = [...unacked.values()].slice(0, 50);
+        if ((await post(batch)) !== 200) await new Promise((r) => setTimeout(r, 500));
+      }
+      return unacked.size;
+    },
+  };
+}
+
+/** Asks /readyz every 250 ms, without waiting for the previous answer (a probe may take its 2 s). */
+function readinessProbe(url: string) {
+  const samples: Sample[] = [];
+  const inFlight = new Set<Promise<void>>();
+  const ask = () => {
+    const at = Date.now();
+    const p = fetch(`${url}/readyz`, { signal: AbortSignal.timeout(10_000) })
+      .then(async (r) => {
+        await r.arrayBuffer();
+        return r.status;
+      })
+      .catch(() => -1)
+      .then((status) => {
+        samples.push({ at, ms: Date.now() - at, status });
+        inFlight.delete(p);
+      });
+    inFlight.add(p);
+  };
+  const timer = setInterval(ask, 250);
+  return {
+    samples,
+    async stop() {
+      clearInterval(timer);
+      await Promise.all(inFlight);
+      samples.sort((a, b) => a.at - b.at);
+    },
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitUntil(what: string, fn: () => Promise<boolean>, timeoutMs = 30_000): Promise<number> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < timeoutMs) {
+    if (await fn()) return Date.now() - t0;
+    await sleep(100);
+  }
+  throw new Error(`${what} not within ${timeoutMs} ms`);
+}
+
+/** Every statement id the LRS serves for this credential, with repeats (paged through `more`). */
+async function storedIds(url: string, auth: string): Promise<string[]> {
+  const ids: string[] = [];
+  let next: string | undefined = '/xapi/statements?limit=500&ascending=true';
+  while (next) {
+    const res = await fetch(new URL(next, url), { headers: { ...VERSION, Authorization: auth } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { statements: { id: string }[]; more?: string };
+    for (const s of body.statements) ids.push(s.id);
+    next = body.more || undefined;
+  }
+  return ids;
+}
+
+interface Scenario {
+  name: string;
+  /** Which /readyz check fails while the store is out. */
+  check: 'record' | 'analytics' | 'cache';
+  start(): Promise<{ service: PrivateService; env: (url: string) => Record<string, string> }>;
+}
+
+const scenarios: Scenario[] = [
+  {
+    name: 'PostgreSQL',
+    check: 'record',
+    async start() {
+      const service = await privatePostgres();
+      return { service, env: (url) => ({ DATABASE_URL: url }) };
+    },
+  },
+  {
+    name: 'MongoDB (FerretDB)',
+    check: 'record',
+    async start() {
+      // FerretDB's own storage is a fresh database on the shared PostgreSQL; the FerretDB process is private
+      const shared = (await serviceUrl('postgres'))!;
+      const name = `kairos_fault_fdb_${Date.now().toString(36)}`;
+      const admin = new URL(shared);
+      admin.pathname = '/postgres';
+      const pg = (await import('pg')).default;
+      const client = new pg.Client({ connectionString: admin.toString() });
+      await client.connect();
+      await client.query(`CREATE DATABASE ${name}`);
+      await client.end();
+      const backend = new URL(shared);
+      backend.pathname = `/${name}`;
+      const service = await privateFerretdb(backend.toString());
+      return { service, env: (url) => ({ MONGODB_URL: url }) };
+    },
+  },
+  {
+    name: 'Redis',
+    check: 'cache',
+    async start() {
+      const service = await privateRedis();
+      // a rate limit makes every request count in Redis, as a deployment with limits does
+      return { service, env: (url) => ({ REDIS_URL: url, KAIROS_RATE_LIMIT: '1000000' }) };
+    },
+  },
+];
+
+const figures: string[] = [];
+afterAll(() => {
+  if (figures.length) console.log(`store faults:\n${figures.join('\n')}`);
+});
+
+// the three stores at once: each scenario has its own store, proxy and server
+describe.concurrent('a store stopped, restarted, hanging, back', () => {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterAll(async () => {
+    await Promise.allSettled(cleanups.map((c) => c()));
+  });
+
+  it.each(scenarios)(
+    '$name: 503 with Retry-After within a bounded time, /readyz tells the truth, resumes by itself, loses nothing acknowledged',
+    async (scenario) => {
+      let service: PrivateService | undefined;
+      let proxy: Awaited<ReturnType<typeof freezableProxy>> | undefined;
+      let kairos: KairosProcess | undefined;
+      cleanups.push(async () => {
+        await kairos?.stop();
+        await proxy?.close();
+        await service?.destroy();
+      });
+      const started = await scenario.start();
+      service = started.service;
+      proxy = await freezableProxy(service.port);
+      const storeUrl = new URL(service.url);
+      storeUrl.port = String(proxy.port);
+      const env = {
+        ...started.env(storeUrl.toString()),
+        KAIROS_DATA_DIR: tempDataDir(),
+        KAIROS_STORE_TIMEOUT_MS: String(STORE_TIMEOUT_MS),
+      };
+      const migrated = await runKairos(['migrate'], env);
+      expect(migrated.code, migrated.stderr).toBe(0);
+      const keys = await runKairos(
+        ['keys', 'create', '--name', 'faults', '--tenant', 'faults', '--scopes', 'all', '--json'],
+        env,
+      );
+      expect(keys.code, keys.stderr).toBe(0);
+      const key = JSON.parse(keys.stdout) as { key: string; secret: string };
+      const auth = `Basic ${Buffer.from(`${key.key}:${key.secret}`).toString('base64')}`;
+      kairos = await startKairos(env);
+      const url = kairos.url;
+
+      const load = loadClient(url, auth);
+      const ready = readinessProbe(url);
+      const marks: Record<string, number> = {};
+      const dump = () => {
+        if (!process.env.KAIROS_FAULTS_DEBUG) return;
+        const t0 = marks.stopped! - 1_500;
+        const rel = (t: number) => ((t - t0) / 1000).toFixed(1);
+        console.log('marks', Object.fromEntries(Object.entries(marks).map(([k, v]) => [k, rel(v)])));
+        console.log('answers', load.answers.map((a) => `${rel(a.at)}:${a.status}/${a.ms}`).join(' '));
+        console.log('readyz', ready.samples.map((r) => `${rel(r.at)}:${r.status}`).join(' '));
+        console.log(kairos!.stdout().slice(-3000), kairos!.stderr().slice(-3000));
+      };
+      let resumedAfterRestart = 0;
+      let resumedAfterHang = 0;
+      try {
+        await sleep(1_500);
+
+        // 1. the store is killed, stays down, and is started again on the same data
+        marks.stopped = Date.now();
+        await service.stop();
+        await sleep(PHASE_MS);
+        marks.restarted = Date.now();
+        await service.start();
+        resumedAfterRestart = await waitUntil('service after the restart', async () =>
+          load.answers.some((a) => a.at > marks.restarted! && a.status === 200),
+        );
+        await waitUntil('ready after the restart', async () =>
+          ready.samples.some((s) => s.at > marks.restarted! && s.status === 200),
+        );
+        await sleep(1_000);
+
+        // 2. the store hangs: connections accepted, nothing answered
+        marks.frozen = Date.now();
+        proxy.freeze();
+        await sleep(PHASE_MS + STORE_TIMEOUT_MS);
+        marks.thawed = Date.now();
+        proxy.thaw();
+        resumedAfterHang = await waitUntil('service after the hang', async () =>
+          load.answers.some((a) => a.at > marks.thawed! && a.status === 200),
+        );
+        await waitUntil('ready after the hang', async () =>
+          ready.samples.some((s) => s.at > marks.thawed! && s.status === 200),
+        );
+        await sleep(1_000);
+      } finally {
+        await load.stop();
+        await ready.stop();
+        dump();
+      }
+      const left = await load.resendUnacknowledged();
+
+      // every answer: a success or a 503 that says when to retry; none took longer than the bound
+      const byStatus = new Map<number, number>();
+      for (const a of load.answers) byStatus.set(a.status, (byStatus.get(a.status) ?? 0) + 1);
+      const unexpected = load.answers.filter((a) => a.status !== 200 && a.status !== 503);
+      expect(unexpected, `answers other than 200/503: ${JSON.stringify(unexpected.slice(0, 5))}`).toEqual([]);
+      const unavailable = load.answers.filter((a) => a.status === 503);
+      expect(unavailable.length).toBeGreaterThan(0);
+      expect(unavailable.filter((a) => a.retryAfter === null)).toEqual([]);
+      const during = (from: number, to: number) => load.answers.filter((a) => a.at >= from && a.at < to);
+      expect(during(marks.stopped!, marks.restarted!).some((a) => a.status === 503)).toBe(true);
+      expect(during(marks.frozen!, marks.thawed!).some((a) => a.status === 503)).toBe(true);
+      const slowest = Math.max(...load.answers.map((a) => a.ms));
+      expect(slowest).toBeLessThan(ANSWER_BOUND_MS);
+
+      // /readyz: ready before, failing while the store is out (once a deadline has passed), ready after
+      // a sample belongs to a phase when it started and ended inside it
+      const at = (from: number, to: number) => ready.samples.filter((s) => s.at >= from && s.at + s.ms < to);
+      const grace = STORE_TIMEOUT_MS + 500;
+      expect(at(0, marks.stopped! - 500).every((s) => s.status === 200)).toBe(true);
+      const whileDown = [
+        ...at(marks.stopped! + grace, marks.restarted!),
+        ...at(marks.frozen! + grace, marks.thawed!),
+      ];
+      expect(at(marks.stopped! + grace, marks.restarted!).length).toBeGreaterThan(0);
+      expect(at(marks.frozen! + grace, marks.thawed!).length).toBeGreaterThan(0);
+      expect(whileDown.filter((s) => s.status !== 503)).toEqual([]);
+      const backAt = ready.samples.find((s) => s.at > marks.thawed! && s.status === 200)!.at;
+      const settled = ready.samples.filter((s) => s.at > backAt);
+      expect(settled.length).toBeGreaterThan(0);
+      expect(settled.every((s) => s.status === 200)).toBe(true);
+      const check = (await (await fetch(`${url}/readyz`)).json()) as {
+        checks: Record<string, { status: string }>;
+      };
+      expect(check.checks[scenario.check]?.status).toBe('ok');
+
+      // nothing acknowledged is lost, nothing is stored twice, and the client delivered the rest
+      expect(left).toBe(0);
+      const ids = await storedIds(url, auth);
+      const stored = new Set(ids);
+      expect(ids.length).toBe(stored.size);
+      const lost = [...load.acked].filter((id) => !stored.has(id));
+      expect(lost).toEqual([]);
+      expect(stored.size).toBe(load.acked.size);
+      figures.push(
+        `  ${scenario.name}: sent ${load.sent()}, acknowledged ${load.acked.size}, stored ${stored.size}, lost ${lost.length}; ` +
+          `answers ${[...byStatus].map(([s, n]) => `${s}×${n}`).join(' ')}, slowest ${slowest} ms (bound ${ANSWER_BOUND_MS}); ` +
+          `resumed ${resumedAfterRestart} ms after the restart, ${resumedAfterHang} ms after the hang`,
+      );
+      expect(kairos.stdout() + kairos.stderr()).not.toMatch(/unhandled error/);
+    },
+    LONG ? 300_000 : 120_000,
+  );
+});
