@@ -19,7 +19,10 @@
  *    at the end, with a verdict: memory is flat when the end RSS is within 20 % of the RSS after warm-up
  *    (the first sample past the first minute; past 10 s in small mode).
  *
- * Exit code 1 on any error (a non-2xx answer, a timeout, a failed launch, a live feed that closed), and in
+ * After the load, the projection must catch up (its lag on /readyz back to 0) within a minute (20 s small).
+ *
+ * Exit code 1 on any error (a non-2xx answer, a timeout, a failed launch, a live feed that closed, a
+ * projection that did not catch up), and in
  * full mode also when memory is not flat. Writes bench-results/soak.json at the repo root.
  */
 import { randomUUID } from 'node:crypto';
@@ -240,6 +243,19 @@ async function memory(running: Running, client: Client): Promise<{ rssMb: number
   }
 }
 
+/** The projection's lag of `tenant` (/readyz): statements not projected yet and the age of the oldest. */
+async function projectionLag(
+  client: Client,
+  tenant: string,
+): Promise<{ statements: number; seconds: number }> {
+  const r = await client.request('GET', '/readyz');
+  const body = JSON.parse(r.body) as {
+    projection?: { tenants?: { tenantId: string; statements: number; seconds: number }[] };
+  };
+  const t = body.projection?.tenants?.find((x) => x.tenantId === tenant);
+  return { statements: t?.statements ?? 0, seconds: t?.seconds ?? 0 };
+}
+
 /** A live-feed listener: counts events until closed; an unexpected end is an error. */
 function listen(port: number, auth: string, course: string, kind: Kind) {
   let events = 0;
@@ -432,8 +448,11 @@ async function main(): Promise<number> {
     const t0 = performance.now();
     const sample = async () => {
       const m = await memory(running!, probe);
+      const lag = await projectionLag(probe, tenant).catch(() => undefined);
       memorySamples.push({ atS: Math.round((performance.now() - t0) / 1000), ...m });
-      log(`  memory at ${memorySamples.at(-1)!.atS} s: RSS ${m.rssMb} MB, heap ${m.heapMb ?? '—'} MB`);
+      log(
+        `  at ${memorySamples.at(-1)!.atS} s: RSS ${m.rssMb} MB, heap ${m.heapMb ?? '—'} MB; projection ${lag ? `${fmtN(lag.statements)} statements behind (${round(lag.seconds, 1)} s)` : 'lag unknown'}`,
+      );
     };
     await sample();
     for (const c of courses) listeners.push(listen(port, auth, c, kinds.sse));
@@ -474,7 +493,21 @@ async function main(): Promise<number> {
       }),
     ]);
     clearInterval(sampler);
+    const seconds = (performance.now() - t0) / 1000;
     await sample();
+    // the projection must keep up: once the load stops it catches up within a minute (20 s in small mode)
+    const catchUpStarted = performance.now();
+    let lag = await projectionLag(probe, tenant);
+    while (lag.statements > 0 && performance.now() - catchUpStarted < (small ? 20_000 : 60_000)) {
+      await new Promise((r) => setTimeout(r, 1000));
+      lag = await projectionLag(probe, tenant);
+    }
+    const catchUpS = round((performance.now() - catchUpStarted) / 1000, 1);
+    const projection = new Kind('projection');
+    if (lag.statements > 0)
+      projection.error(
+        `the projection is ${lag.statements} statements (${round(lag.seconds, 1)} s) behind ${catchUpS} s after the load stopped`,
+      );
     const events = listeners.map((l) => l.events());
     for (const l of listeners) l.close();
 
@@ -483,7 +516,6 @@ async function main(): Promise<number> {
     const end = memorySamples.at(-1)!;
     const growthPct = round((100 * (end.rssMb - warm.rssMb)) / warm.rssMb, 1);
     const flat = growthPct <= 20;
-    const seconds = (performance.now() - t0) / 1000;
     console.log('');
     console.log(
       `Soak: ${minutes} min of kairos serve (${scratch.describe}), ${cpus().length} cores shared with client, database and other work`,
@@ -512,14 +544,20 @@ async function main(): Promise<number> {
       `statements sent ${fmtN(statements)}; live-feed events received per listener: ${events.join(', ')}`,
     );
     console.log(
+      lag.statements === 0
+        ? `projection: caught up ${catchUpS} s after the load stopped`
+        : `projection: ${fmtN(lag.statements)} statements behind ${catchUpS} s after the load stopped`,
+    );
+    console.log(
       `memory (server RSS / heap MB): start ${memorySamples[0]!.rssMb} / ${memorySamples[0]!.heapMb ?? '—'}, after warm-up (${warm.atS} s) ${warm.rssMb} / ${warm.heapMb ?? '—'}, end ${end.rssMb} / ${end.heapMb ?? '—'}`,
     );
     console.log(`  every sample: ${memorySamples.map((m) => `${m.atS}s ${m.rssMb}`).join(' · ')}`);
     console.log(
       `memory verdict: ${flat ? 'FLAT' : 'GROWS'} (end RSS ${growthPct >= 0 ? '+' : ''}${growthPct} % of the RSS after warm-up; flat means within 20 %)`,
     );
-    const errors = Object.values(kinds).reduce((a, k) => a + k.errors, 0);
-    for (const k of Object.values(kinds)) for (const s of k.samples) console.log(`  error (${k.name}): ${s}`);
+    const all = [...Object.values(kinds), projection];
+    const errors = all.reduce((a, k) => a + k.errors, 0);
+    for (const k of all) for (const s of k.samples) console.log(`  error (${k.name}): ${s}`);
     console.log(`errors: ${errors}`);
     mkdirSync(opts.out!, { recursive: true });
     writeFileSync(
@@ -549,6 +587,7 @@ async function main(): Promise<number> {
             ]),
           ),
           liveFeedEvents: events,
+          projection: { behind: lag.statements, catchUpSeconds: catchUpS },
           memory: { samples: memorySamples, warm, end, growthPct, flat },
           errors,
         },
