@@ -78,9 +78,38 @@ function loadClient(url: string, auth: string, senders = 3) {
       if (status !== 200) await new Promise((r) => setTimeout(r, 200));
     }
   });
+  // a reader beside the senders: statements, a State document and the analytics of the course
+  const reads: (Answer & { path: string })[] = [];
+  const READS = [
+    '/xapi/statements?limit=5',
+    `/xapi/activities/state?activityId=${encodeURIComponent('https://course.example/activity-1')}&agent=${encodeURIComponent(JSON.stringify({ account: { homePage: 'https://lms.example', name: 'learner-1' } }))}&stateId=bookmark`,
+    `/api/v1/courses/${encodeURIComponent('https://course.example/faults')}/overview`,
+  ];
+  loops.push(
+    (async () => {
+      for (let i = 0; running; i++) {
+        const path = READS[i % READS.length]!;
+        const t0 = Date.now();
+        const res = await fetch(`${url}${path}`, {
+          headers: { ...VERSION, Authorization: auth },
+          signal: AbortSignal.timeout(60_000),
+        }).catch(() => undefined);
+        await res?.arrayBuffer();
+        reads.push({
+          path,
+          at: t0,
+          ms: Date.now() - t0,
+          status: res?.status ?? -1,
+          retryAfter: res?.headers.get('retry-after') ?? null,
+        });
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })(),
+  );
   return {
     acked,
     answers,
+    reads,
     sent: () => sent,
     async stop() {
       running = false;
@@ -305,7 +334,13 @@ describe.concurrent('a store stopped, restarted, hanging, back', () => {
       const during = (from: number, to: number) => load.answers.filter((a) => a.at >= from && a.at < to);
       expect(during(marks.stopped!, marks.restarted!).some((a) => a.status === 503)).toBe(true);
       expect(during(marks.frozen!, marks.thawed!).some((a) => a.status === 503)).toBe(true);
-      const slowest = Math.max(...load.answers.map((a) => a.ms));
+      // reads too: their answer, or a 503 with Retry-After (a State never written is a 404)
+      const badReads = load.reads.filter(
+        (r) => !(r.status === 200 || r.status === 404 || (r.status === 503 && r.retryAfter !== null)),
+      );
+      expect(badReads, JSON.stringify(badReads.slice(0, 5))).toEqual([]);
+      expect(load.reads.some((r) => r.status === 503)).toBe(true);
+      const slowest = Math.max(...load.answers.map((a) => a.ms), ...load.reads.map((r) => r.ms));
       expect(slowest).toBeLessThan(ANSWER_BOUND_MS);
 
       // /readyz: ready before, failing while the store is out (once a deadline has passed), ready after
@@ -339,7 +374,8 @@ describe.concurrent('a store stopped, restarted, hanging, back', () => {
       expect(stored.size).toBe(load.acked.size);
       figures.push(
         `  ${scenario.name}: sent ${load.sent()}, acknowledged ${load.acked.size}, stored ${stored.size}, lost ${lost.length}; ` +
-          `answers ${[...byStatus].map(([s, n]) => `${s}×${n}`).join(' ')}, slowest ${slowest} ms (bound ${ANSWER_BOUND_MS}); ` +
+          `answers ${[...byStatus].map(([s, n]) => `${s}×${n}`).join(' ')}, reads ${load.reads.length} ` +
+          `(503×${load.reads.filter((r) => r.status === 503).length}), slowest ${slowest} ms (bound ${ANSWER_BOUND_MS}); ` +
           `resumed ${resumedAfterRestart} ms after the restart, ${resumedAfterHang} ms after the hang`,
       );
       expect(kairos.stdout() + kairos.stderr()).not.toMatch(/unhandled error/);
