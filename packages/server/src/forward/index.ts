@@ -106,7 +106,15 @@ export function forwardFeature(app: Express, deps: AppDeps): void {
 
 function registerMetrics(app: Express, stores: Stores, forwarding: Forwarding): void {
   const registry = app.locals.metrics;
-  const status = () => forwarderStatus(stores, forwarding.forwarders);
+  // both gauges of one scrape share one read of the forwarders and their pending counts
+  let read: { at: number; status: Promise<ForwarderStatus[]> } | undefined;
+  const status = () => {
+    if (!read || Date.now() - read.at > 1000) {
+      read = { at: Date.now(), status: forwarderStatus(stores, forwarding.forwarders) };
+      read.status.catch(() => (read = undefined));
+    }
+    return read.status;
+  };
   scrapedGauge(
     registry,
     'kairos_forward_pending_statements',
