@@ -89,6 +89,20 @@ describe('kairos serve', () => {
         cache: { backend: 'redis' },
       },
     });
+    // shared stores without KAIROS_SECRET: instances would each sign with their own secret
+    expect(k.stdout()).toMatch(/KAIROS_SECRET is not set/);
+  });
+
+  it('says nothing of KAIROS_SECRET when it is set', async () => {
+    const pg = await serviceUrl('postgres');
+    if (!pg) return;
+    const k = await startKairos({
+      DATABASE_URL: pg,
+      KAIROS_SECRET: 'a'.repeat(64),
+      KAIROS_DATA_DIR: tempDataDir(),
+    });
+    running.push(k);
+    expect(k.stdout()).not.toMatch(/KAIROS_SECRET/);
   });
 
   it('answers unknown commands with usage and exit code 2', async () => {

@@ -39,6 +39,15 @@ export async function startServer(
   const shutdown = new ShutdownHooks();
   try {
     const { secret } = loadSecret(config);
+    if (!config.secret && (config.databaseUrl || config.mongodbUrl)) {
+      // shared stores mean several instances may serve the same users: each would sign with its own secret
+      logger.warn(
+        { dataDir: config.dataDir },
+        'KAIROS_SECRET is not set: this instance signs tokens and seals secrets with the one in its data ' +
+          'directory. Instances sharing DATABASE_URL/MONGODB_URL must share KAIROS_SECRET, or tokens minted by ' +
+          'one are refused by the others',
+      );
+    }
     const deps: AppDeps = {
       config,
       stores,
