@@ -32,6 +32,22 @@ describe('redaction of log text', () => {
     expect(redactUrl(`/lti/x/${JWT}/y`)).toBe(`/lti/x/${REDACTED}/y`);
   });
 
+  // Found by test/security/log-secrets.test.ts: percent-escapes hid secrets from the text rules.
+  it('sees through the encoding of a value: a URL inside a URL, a JWT after an escape', () => {
+    const nested = encodeURIComponent(`https://site.example/back?token=operator-token-0123456789&x=1`);
+    const url = redactUrl(`/lti/login?iss=https%3A%2F%2Flms&target_link_uri=${nested}&b=2`);
+    expect(url).not.toContain('operator-token');
+    expect(decodeURIComponent(url)).toContain(`back?token=${REDACTED}&x=1`);
+    expect(url).toContain('iss=https%3A%2F%2Flms');
+    const twice = encodeURIComponent(nested);
+    expect(redactUrl(`/x?next=${twice}`)).not.toContain('operator-token');
+    expect(redactUrl(`/xapi/agents?agent=%7B%22mbox%22%3A%22mailto%3A${JWT}%22%7D`)).not.toContain(
+      JWT.slice(-20),
+    );
+    expect(redactUrl(`/x?%74oken=s3cr3t-value`)).toBe(`/x?%74oken=${REDACTED}`);
+    expect(redactUrl('/x?a=%E0%A4%A&b=2')).toBe('/x?a=%E0%A4%A&b=2');
+  });
+
   it('walks structured data: strings, errors, credential keys; error codes stay', () => {
     const out = redactValue({
       code: 'registration_failed',

@@ -35,8 +35,9 @@ export const SECRET_PARAMS: ReadonlySet<string> = new Set([
   'authorization',
 ]);
 
-// A JWT (or JWS) anywhere: base64url header starting with `{"` (eyJ), payload and signature.
-const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
+// A JWT (or JWS) anywhere: base64url header starting with `{"` (eyJ), payload and signature. No `\b` before
+// it: a token right after a percent-escape (`mailto%3AeyJ…`, `token%3DeyJ…`) has a word character there.
+const JWT = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
 // `Bearer x`, `Basic x`, the ltijs `LTIK-AUTH-V1 Token=x` scheme.
 const AUTH_SCHEME = /\b(Bearer|Basic|LTIK-AUTH-V1\s+Token=)\s*[A-Za-z0-9._~+/=-]{8,}/gi;
 // name=value pairs in query strings, form bodies or prose (`registration_token=…&`), any case.
@@ -61,11 +62,51 @@ export function redactText(text: string): string {
     .replace(JWT, REDACTED);
 }
 
+const decode = (text: string): string => {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
+};
+
+/**
+ * One `name=value` of a query string, redacted: a secret parameter's value (its name may be
+ * percent-encoded), and secrets inside a value that is itself an encoded URL or form
+ * (`return=https%3A%2F%2Fsite%2F%3Ftoken%3D…`), which the plain text rules cannot see through the escapes.
+ */
+function redactPair(pair: string): string {
+  const eq = pair.indexOf('=');
+  if (eq < 0) return redactText(pair);
+  const name = pair.slice(0, eq);
+  const value = pair.slice(eq + 1);
+  if (value && isSecretParam(decode(name))) return `${name}=${REDACTED}`;
+  // up to three levels of encoding: a URL inside a URL inside a URL
+  let layer = value;
+  for (let depth = 0; depth < 3; depth++) {
+    const decoded = decode(layer);
+    if (decoded === layer) break;
+    const redacted = redactText(decoded);
+    if (redacted !== decoded) return `${name}=${encodeURIComponent(redacted)}`;
+    layer = decoded;
+  }
+  return `${name}=${redactText(value)}`;
+}
+
 /** A URL or path with query string, fit for a log line (see {@link redactText}). */
 export function redactUrl(url: string): string {
   const q = url.indexOf('?');
   if (q < 0) return url.replace(JWT, REDACTED);
-  return url.slice(0, q).replace(JWT, REDACTED) + redactText(url.slice(q));
+  const [query, fragment] = [
+    url.slice(q + 1).split('#')[0]!,
+    url
+      .slice(q + 1)
+      .split('#')
+      .slice(1)
+      .join('#'),
+  ];
+  const pairs = query.split(/([&;])/).map((part) => (part === '&' || part === ';' ? part : redactPair(part)));
+  return `${url.slice(0, q).replace(JWT, REDACTED)}?${pairs.join('')}${fragment ? `#${redactText(fragment)}` : ''}`;
 }
 
 /**
