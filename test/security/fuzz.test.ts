@@ -38,6 +38,16 @@ describe('fuzzing /xapi, /api/v1 and /lti', () => {
 
   afterAll(async () => {
     if (fuzzer) {
+      // what the 502s passed on: the LMS's answers, as the server logged them
+      const upstream = new Set(
+        s.errors().flatMap((l) => {
+          const line = JSON.parse(l) as { status?: number; reason?: string };
+          return line.status === 502 && line.reason
+            ? [line.reason.replace(/[0-9a-f-]{36}/g, '…').slice(0, 120)]
+            : [];
+        }),
+      );
+      if (upstream.size) console.log(`502 reasons (the LMS's):\n${[...upstream].join('\n')}`);
       console.log(
         `fuzz (seed ${SEED}, ${RUNS} per area, store ${process.env.KAIROS_FUZZ_STORE ?? 'PGlite'}):\n${fuzzer.report()}`,
       );
@@ -86,7 +96,15 @@ describe('fuzzing /xapi, /api/v1 and /lti', () => {
           const crashes = new Set(
             s.errors().flatMap((l) => {
               const err = (JSON.parse(l) as { err?: { message?: string; stack?: string } }).err;
-              return err ? [`${err.message} @ ${err.stack?.split('\n').slice(1, 5).map((l) => l.trim()).join(' < ')}`] : [];
+              return err
+                ? [
+                    `${err.message} @ ${err.stack
+                      ?.split('\n')
+                      .slice(1, 5)
+                      .map((l) => l.trim())
+                      .join(' < ')}`,
+                  ]
+                : [];
             }),
           );
           console.log(`server errors logged:\n${[...crashes].join('\n')}`);

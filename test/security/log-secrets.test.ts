@@ -514,6 +514,7 @@ describe('no secret reaches a log', () => {
     console.log(
       `log secrets: ${secrets.length} secrets × their encoded forms searched in ${Object.keys(outputs).length} outputs (${lines} lines): ${leaks.length} hits`,
     );
+    console.log(`secrets: ${[...new Set(secrets.map((s) => s.name))].join('; ')}`);
     expect(leaks).toEqual([]);
   });
 });
