@@ -110,6 +110,11 @@ describe('LTI routes refuse bad input with a 4xx', () => {
         `token=${TOKEN}&openid_configuration=${config}&registration_token=a&registration_token=b`,
       ),
     ).toEqual([400, 'registration_failed']);
+    // a registration token that cannot be an Authorization header (fetch threw: a 502)
+    expect(await register(`token=${TOKEN}&openid_configuration=${config}&registration_token=a%00b`)).toEqual([
+      400,
+      'registration_failed',
+    ]);
     // a token of the right length in characters but not in bytes (timingSafeEqual threw: a 500)
     expect(
       await register(`token=${encodeURIComponent('ä'.repeat(TOKEN.length))}&openid_configuration=${config}`),

@@ -44,6 +44,12 @@ function readQuery(query: Record<string, unknown>): Record<string, string | unde
         `The registration URL gives ${name} more than once.`,
         `duplicated query parameter ${name}`,
       );
+    // registration_token goes into an Authorization header: visible ASCII only (a NUL made fetch throw)
+    if (name === 'registration_token' && !/^[\x21-\x7e]*$/.test(value))
+      throw refuse(
+        'The registration URL is damaged: its registration_token is not a token.',
+        'bad registration_token',
+      );
     q[name] = value;
   }
   return q;
