@@ -66,6 +66,7 @@ const optionSpec = {
   'launch-rate': { type: 'string', default: '1' },
   timeout: { type: 'string', default: '30' },
   out: { type: 'string', default: join(ROOT, 'bench-results') },
+  'server-log': { type: 'string' },
   help: { type: 'boolean', default: false },
 } as const;
 
@@ -81,7 +82,8 @@ if (opts.help) {
   --read-rate N        dashboard reads per second (default 10)
   --launch-rate N      LTI launches per second (default 1)
   --timeout S          per-request timeout, counted as an error (default 30)
-  --out DIR            where to write soak.json (default bench-results/ at the repo root)`);
+  --out DIR            where to write soak.json (default bench-results/ at the repo root)
+  --server-log FILE    append the server's JSON log (LOG_LEVEL warn unless set) to FILE`);
   process.exit(0);
 }
 const fail = (message: string): never => {
@@ -349,7 +351,7 @@ async function main(): Promise<number> {
   const listeners: ReturnType<typeof listen>[] = [];
   try {
     log(`starting kairos serve on ${publicUrl} (${scratch.describe})`);
-    running = await startKairos(env, false, port);
+    running = await startKairos(env, false, port, opts['server-log']);
     const tenant = `soak${letters(8)}`;
     const key = JSON.parse(
       (

@@ -4,7 +4,7 @@
  * and `pg` (a server dependency, to create and drop databases).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -136,13 +136,19 @@ export interface Running {
  * Starts `kairos serve --host 127.0.0.1` on `port` (a free one by default: pass one to name the server's
  * public URL in `env` beforehand) and resolves once it says it is ready.
  */
-export async function startKairos(env: NodeJS.ProcessEnv, cpuProf = false, port?: number): Promise<Running> {
+export async function startKairos(
+  env: NodeJS.ProcessEnv,
+  cpuProf = false,
+  port?: number,
+  /** Where the server's stdout (its JSON log) goes; dropped by default. */
+  logFile?: string,
+): Promise<Running> {
   port ??= await freePort();
   const profDir = cpuProf ? mkdtempSync(join(tmpdir(), 'kairos-bench-prof-')) : undefined;
   const nodeArgs = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
   const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve', '--port', String(port), '--host', HOST], {
     env,
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', logFile ? openSync(logFile, 'a') : 'ignore', 'pipe'],
   });
   let err = '';
   child.stderr!.setEncoding('utf8');
