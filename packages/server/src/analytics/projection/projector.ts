@@ -171,8 +171,17 @@ export class Projector {
     if (this.stopped) return;
     this.wakeups.add(tenantId ?? '*');
     const go = () => {
-      if (this.running) this.again = true;
-      else this.running = this.loop();
+      if (this.running) {
+        this.again = true;
+        return;
+      }
+      // loop() may finish before its first await (nothing to read): clearing `running` in its own finally
+      // would then happen before this assignment, and leave it set for good — every later wake ignored
+      const run = this.loop();
+      this.running = run;
+      void run.finally(() => {
+        if (this.running === run) this.running = undefined;
+      });
     };
     if (tenantId && this.options.settleMs > 0) setTimeout(go, this.options.settleMs + 5).unref();
     else go();
@@ -184,16 +193,9 @@ export class Projector {
         this.again = false;
         const asked = [...this.wakeups];
         this.wakeups.clear();
-        let tenants: string[];
-        try {
-          tenants = asked.includes('*')
-            ? await this.stores.record.statements.tenants()
-            : asked.filter((t) => t !== '*');
-        } catch (err) {
-          // a store outage: the next poll asks again
-          this.options.logger.warn({ err }, 'projection pass failed: the tenants could not be read');
-          return;
-        }
+        const tenants = asked.includes('*')
+          ? await this.stores.record.statements.tenants()
+          : asked.filter((t) => t !== '*');
         for (const tenantId of tenants) {
           if (this.stopping) return;
           try {
@@ -203,8 +205,9 @@ export class Projector {
           }
         }
       } while (this.again && !this.stopped);
-    } finally {
-      this.running = undefined;
+    } catch (err) {
+      // the tenants could not be read (a store outage): the next poll asks again
+      this.options.logger.warn({ err }, 'projection pass failed; retrying on the next poll');
     }
   }
 

@@ -272,6 +272,21 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
       expect(await k.update(c, { kid: 'b' }, { data: 'b3', fields: { kid: 'b', n: 3 } })).toBe(true);
       expect((await k.find(c, { n: 3 })).map((r) => r.data)).toEqual(['b3']);
       expect(await k.update(c, { kid: 'none' }, { data: 1 })).toBe(false);
+      // update is a compare-and-set on its match: of claims racing for one job, exactly one wins
+      await k.insert({
+        collection: c,
+        fields: { job: 'j', status: 'pending' },
+        data: 'queued',
+        createdAt: now,
+      });
+      const claims = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          k.update(c, { job: 'j', status: 'pending' }, { fields: { job: 'j', status: 'sending' }, data: i }),
+        ),
+      );
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect((await k.find(c, { job: 'j' })).map((r) => r.data)).toEqual([claims.indexOf(true)]);
+      await k.delete(c, { job: 'j' });
       // expired records are invisible at once and purged by deleteExpired
       await k.insert({
         collection: c,

@@ -70,9 +70,12 @@ export class SqlKeyedRecords implements KeyedRecordRepository {
       sets.push(`expires_at = $${params.length}`);
     }
     if (sets.length === 0) return (await this.find(collection, match)).length > 0;
+    // The match is checked again on the row being updated: when a concurrent update changed it first
+    // (two processes claiming one queued job), PostgreSQL re-reads the row and this one matches nothing.
     const res = await this.pool.query(
       `UPDATE keyed_records SET ${sets.join(', ')} WHERE id = (
-         SELECT id FROM keyed_records WHERE match_keys @> $1::text[] AND ${live} ORDER BY id LIMIT 1)`,
+         SELECT id FROM keyed_records WHERE match_keys @> $1::text[] AND ${live} ORDER BY id LIMIT 1)
+       AND match_keys @> $1::text[] AND ${live}`,
       params,
     );
     return (res.rowCount ?? 0) > 0;
