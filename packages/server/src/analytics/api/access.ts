@@ -1,4 +1,4 @@
-import { isIri } from '@kairos/xapi';
+import { isIri, stringProblem } from '@kairos/xapi';
 import type { Principal } from '../../auth/principal.js';
 import { HttpError } from '../../errors.js';
 import { courseIri } from '../../iris.js';
@@ -20,6 +20,9 @@ export async function resolveCourse(
   tenantId: string,
   param: string,
 ): Promise<CourseRef> {
+  // every caller, the live feed included (it is mounted beside the router): a NUL reached PostgreSQL
+  const problem = stringProblem(param);
+  if (problem) throw new HttpError(400, 'invalid_query', `course: ${problem.message}`);
   const context = await analytics.roster.getContext(tenantId, param);
   if (context) return { iri: context.iri, contextId: context.contextId };
   if (isIri(param)) return { iri: param };

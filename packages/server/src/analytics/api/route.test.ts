@@ -34,6 +34,11 @@ describe('/api/v1 refuses strings the stores cannot hold', () => {
 
   it('a NUL in a path parameter, a CSV body or a JSON body is a 400', async () => {
     expect((await call('/courses/c%00/overview')).status).toBe(400);
+    // the live feed is mounted beside the router: its course went to the store unchecked
+    expect(await call('/courses/c%00/events')).toMatchObject({
+      status: 400,
+      body: { code: 'invalid_query' },
+    });
     const csv = await call('/alignments', {
       method: 'PUT',
       headers: { 'content-type': 'text/csv' },
