@@ -126,7 +126,8 @@ export function gradePassback(deps: LtiDeps, options: { everyMs?: number } = {})
       try {
         do {
           again = false;
-          await collect();
+          // one collector across processes: two would both queue one pending grade (and both post it)
+          await deps.stores.analytics.exclusive('ags-collect', collect);
           await send();
         } while (again);
       } catch (err) {

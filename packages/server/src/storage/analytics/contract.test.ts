@@ -72,6 +72,25 @@ function analyticsContract(
       }
       expect(await first).toEqual({ ran: true, value: 'first' });
     });
+
+    it('runs exclusive work once at a time, and that work can use the store', async () => {
+      const store = opened.store;
+      let release!: () => void;
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      const first = store.exclusive('collect', async () => {
+        await held;
+        // the store answers inside (on PGlite the one session is not held by the lock)
+        return (await store.projection.generations('t1')).length;
+      });
+      await new Promise((r) => setTimeout(r, 50));
+      expect(await store.exclusive('collect', async () => 'second')).toEqual({ ran: false });
+      expect(await store.exclusive('other', async () => 'other')).toEqual({ ran: true, value: 'other' });
+      release();
+      expect(await first).toEqual({ ran: true, value: (await store.projection.generations('t1')).length });
+      expect(await store.exclusive('collect', async () => 'again')).toEqual({ ran: true, value: 'again' });
+    });
   });
 }
 

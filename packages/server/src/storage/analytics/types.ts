@@ -566,6 +566,12 @@ export interface AnalyticsStore {
   readonly inputs: InputsRepository;
   /** What the API reads. */
   readonly queries: AnalyticsQueries;
+  /**
+   * Runs `fn` unless another process runs work of the same `name` now (then `{ ran: false }` at once): a
+   * PostgreSQL advisory lock held on a session of its own, released when `fn` ends or its process dies.
+   * `fn` uses the store as usual. On PGlite (one process per data directory) it is a lock of this process.
+   */
+  exclusive<T>(name: string, fn: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }>;
 }
 
 /** An LTI context (course) as the roster keeps it. */
