@@ -95,7 +95,7 @@ async function privateRedis(password: string) {
 }
 
 /**
- * Starts `kairos serve` on stores that cannot be opened and gives it 15 s to fail (or to start and log its
+ * Starts `kairos serve` on stores that cannot be opened and gives it 8 s to fail (or to start and log its
  * store errors), then stops it: what it printed is what a log would hold.
  */
 function serveBriefly(
@@ -110,7 +110,7 @@ function serveBriefly(
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 8_000);
     child.on('exit', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
