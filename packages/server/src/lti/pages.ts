@@ -2,6 +2,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { HttpError, KairosError } from '../errors.js';
 import { nonceAttr } from '../http/csp.js';
+import { OUTAGE_RETRY_AFTER_S, storeOutage } from '../storage/outage.js';
 import { LtiError } from './lti-error.js';
 
 /** Escapes text for HTML content and attribute values. */
@@ -79,6 +80,23 @@ function fromBodyParser(error: unknown): KairosError | undefined {
  */
 export function ltiErrors() {
   return function ltiErrorPage(error: unknown, _req: Request, res: Response, _next: NextFunction): void {
+    const outage = storeOutage(error);
+    if (outage) {
+      res.locals.log?.warn({ store: outage.store, reason: outage.reason }, 'store unavailable');
+      res
+        .status(503)
+        .set('Retry-After', String(OUTAGE_RETRY_AFTER_S))
+        .type('html')
+        .send(
+          errorPage(
+            'Kairos is briefly unavailable',
+            'Kairos cannot reach its database right now. Try again in a few seconds; nothing you did is lost.',
+            outage.code,
+            res.locals.requestId,
+          ),
+        );
+      return;
+    }
     const known = error instanceof KairosError ? error : fromBodyParser(error);
     const status = known && known.status < 600 ? known.status : 500;
     const reason = error instanceof LtiError ? error.reason : undefined;

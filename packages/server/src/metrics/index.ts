@@ -44,7 +44,11 @@ export function metricsFeature(app: Express, deps: AppDeps): void {
   void deps;
 }
 
-/** A gauge whose value is read when Prometheus scrapes (labels per value). */
+/**
+ * A gauge whose value is read when Prometheus scrapes (labels per value). When the read fails (a store
+ * outage) the gauge is left empty for that scrape, and the others are still served: metrics matter most
+ * while something is down.
+ */
 export function scrapedGauge(
   registry: Registry,
   name: string,
@@ -59,7 +63,8 @@ export function scrapedGauge(
     registers: [registry],
     async collect() {
       this.reset();
-      for (const { labels, value } of await read()) this.set(labels, value);
+      const values = await read().catch(() => []);
+      for (const { labels, value } of values) this.set(labels, value);
     },
   });
 }
