@@ -84,6 +84,7 @@ function loadClient(url: string, auth: string, senders = 3) {
     '/xapi/statements?limit=5',
     `/xapi/activities/state?activityId=${encodeURIComponent('https://course.example/activity-1')}&agent=${encodeURIComponent(JSON.stringify({ account: { homePage: 'https://lms.example', name: 'learner-1' } }))}&stateId=bookmark`,
     `/api/v1/courses/${encodeURIComponent('https://course.example/faults')}/overview`,
+    '/metrics',
   ];
   loops.push(
     (async () => {
@@ -117,9 +118,12 @@ function loadClient(url: string, auth: string, senders = 3) {
     },
     /** What a client does after an outage: re-sends what was not acknowledged, until it is. */
     async resendUnacknowledged() {
-      for (let round = 0; unacked.size > 0 && round < 20; round++) {
-        const batch = [...unacked.values()].slice(0, 50);
-        if ((await post(batch)) !== 200) await new Promise((r) => setTimeout(r, 500));
+      for (let failures = 0; unacked.size > 0 && failures < 20; ) {
+        const batch = [...unacked.values()].slice(0, 100);
+        if ((await post(batch)) !== 200) {
+          failures++;
+          await new Promise((r) => setTimeout(r, 500));
+        }
       }
       return unacked.size;
     },
@@ -335,8 +339,11 @@ describe.concurrent('a store stopped, restarted, hanging, back', () => {
       expect(during(marks.stopped!, marks.restarted!).some((a) => a.status === 503)).toBe(true);
       expect(during(marks.frozen!, marks.thawed!).some((a) => a.status === 503)).toBe(true);
       // reads too: their answer, or a 503 with Retry-After (a State never written is a 404)
-      const badReads = load.reads.filter(
-        (r) => !(r.status === 200 || r.status === 404 || (r.status === 503 && r.retryAfter !== null)),
+      // /metrics is served throughout: it matters most while a store is down
+      const badReads = load.reads.filter((r) =>
+        r.path === '/metrics'
+          ? r.status !== 200
+          : !(r.status === 200 || r.status === 404 || (r.status === 503 && r.retryAfter !== null)),
       );
       expect(badReads, JSON.stringify(badReads.slice(0, 5))).toEqual([]);
       expect(load.reads.some((r) => r.status === 503)).toBe(true);
@@ -356,7 +363,8 @@ describe.concurrent('a store stopped, restarted, hanging, back', () => {
       expect(at(marks.frozen! + grace, marks.thawed!).length).toBeGreaterThan(0);
       expect(whileDown.filter((s) => s.status !== 503)).toEqual([]);
       const backAt = ready.samples.find((s) => s.at > marks.thawed! && s.status === 200)!.at;
-      const settled = ready.samples.filter((s) => s.at > backAt);
+      // (the driver may drop a connection or two as it comes back: a second to settle)
+      const settled = ready.samples.filter((s) => s.at > backAt + 1_000);
       expect(settled.length).toBeGreaterThan(0);
       expect(settled.every((s) => s.status === 200)).toBe(true);
       const check = (await (await fetch(`${url}/readyz`)).json()) as {
