@@ -10,6 +10,7 @@ import {
   startKairos,
   tempDataDir,
 } from '../support/kairos-process.js';
+import { freshPostgresSchema, serviceUrl } from '../support/services.js';
 
 const running: KairosProcess[] = [];
 afterEach(async () => {
@@ -141,5 +142,41 @@ describe('admin commands with no server or data directory around', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`KAIROS_DATA_DIR=${join(root, '.kairos')}`);
     expect(existsSync(join(sub, '.kairos'))).toBe(false);
+  });
+});
+
+describe('forward commands on PostgreSQL', () => {
+  it('add, list and remove a forwarder with the server’s KAIROS_SECRET (its password is sealed with it)', async () => {
+    const base = await serviceUrl('postgres');
+    if (!base) return;
+    const schema = await freshPostgresSchema(base);
+    try {
+      const env = { DATABASE_URL: schema.url, KAIROS_SECRET: 'f'.repeat(64), KAIROS_DATA_DIR: tempDataDir() };
+      expect((await runKairos(['migrate'], env)).code).toBe(0);
+      const added = await runKairos(
+        [
+          'forward',
+          'add',
+          '--tenant',
+          't',
+          '--endpoint',
+          'https://lrs.example/xapi',
+          '--username',
+          'u',
+          '--json',
+        ],
+        { ...env, KAIROS_FORWARD_PASSWORD: 'a-password' },
+      );
+      expect(added.code, added.stderr).toBe(0);
+      const { id } = JSON.parse(added.stdout) as { id: string };
+      const listed = await runKairos(['forward', 'list', '--tenant', 't', '--json'], env);
+      expect(listed.code, listed.stderr).toBe(0);
+      expect((JSON.parse(listed.stdout) as { id: string }[]).map((f) => f.id)).toEqual([id]);
+      expect(listed.stdout).not.toContain('a-password');
+      const removed = await runKairos(['forward', 'remove', id, '--tenant', 't'], env);
+      expect(removed.code, removed.stderr).toBe(0);
+    } finally {
+      await schema.drop();
+    }
   });
 });

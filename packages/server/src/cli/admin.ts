@@ -66,7 +66,7 @@ export async function withAdmin<T>(
     // A new secret here would not be the server's: platform keys sealed with it could not be opened.
     throw new KairosError(
       'no_secret',
-      `platform keys are sealed with the server's secret: set KAIROS_SECRET as the server has it (or KAIROS_DATA_DIR to the server's data directory, which holds it). Nothing was created.`,
+      `platform keys and forwarders' passwords are sealed with the server's secret: set KAIROS_SECRET as the server has it (or KAIROS_DATA_DIR to the server's data directory, which holds it). Nothing was created.`,
     );
   }
   const stores = await openStores(config);

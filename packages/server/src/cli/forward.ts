@@ -46,16 +46,19 @@ export async function forward(config: KairosConfig, args: string[], io: CliIo): 
       const password = values.password ?? process.env.KAIROS_FORWARD_PASSWORD;
       if (!values.endpoint || !values.username || password === undefined)
         throw usageError(`forward add needs --endpoint, --username and --password\n${FORWARD_USAGE}`);
-      const created = await withAdmin(config, (ops) =>
-        ops.addForwarder({
-          tenantId: values.tenant,
-          endpoint: values.endpoint,
-          username: values.username,
-          password,
-          verbs: values.verb,
-          activities: values.activity,
-          from: values.from,
-        }),
+      const created = await withAdmin(
+        config,
+        (ops) =>
+          ops.addForwarder({
+            tenantId: values.tenant,
+            endpoint: values.endpoint,
+            username: values.username,
+            password,
+            verbs: values.verb,
+            activities: values.activity,
+            from: values.from,
+          }),
+        { secret: true },
       );
       if (values.json) io.out(JSON.stringify(created));
       else {
@@ -72,7 +75,7 @@ export async function forward(config: KairosConfig, args: string[], io: CliIo): 
       return 0;
     }
     case 'list': {
-      const list = await withAdmin(config, (ops) => ops.listForwarders(values.tenant));
+      const list = await withAdmin(config, (ops) => ops.listForwarders(values.tenant), { secret: true });
       if (values.json) io.out(JSON.stringify(list));
       else if (list.length === 0) io.out(`no forwarders for tenant ${values.tenant}`);
       else for (const f of list) io.out(describeForwarder(f));
@@ -81,7 +84,9 @@ export async function forward(config: KairosConfig, args: string[], io: CliIo): 
     case 'remove': {
       const [id] = positionals;
       if (!id) throw usageError('forward remove needs the forwarder ID (kairos forward list shows them)');
-      const removed = await withAdmin(config, (ops) => ops.removeForwarder(values.tenant, id));
+      const removed = await withAdmin(config, (ops) => ops.removeForwarder(values.tenant, id), {
+        secret: true,
+      });
       io.out(removed ? `removed forwarder ${id}` : `no forwarder ${id} for tenant ${values.tenant}`);
       return removed ? 0 : 1;
     }
