@@ -24,17 +24,10 @@ import { freshMongoDatabase, randomName, serviceUrl } from '../support/services.
 // by tenant, and no other test's keys can meet ours. KAIROS_FAULTS_LONG=1 sends a bigger class and more
 // graded learners.
 //
-// Found by this test (2026-12-07), both outside what this test may fix, so it fails until they are fixed:
-// - the projector of a process with Redis stops for good (analytics/projection/projector.ts: wake() runs
-//   loop() from the settle timer after a poll took the wake-up; with nothing asked, loop() finishes before
-//   its first await, its `finally` clears `running` before `this.running = this.loop()` sets it again, and
-//   every later wake-up only sets `again`). One process with Redis is enough; `await null` first in loop()
-//   cures it (checked by loading the fix into the processes: every other test here then passes).
-// - scores are posted several times (24 posts for 9 learners): KeyedRecordRepository.update is no
-//   compare-and-set, so two processes both claim a pending score (MongoDB: findOne then updateOne by _id
-//   only; PostgreSQL: UPDATE … WHERE id = (SELECT … LIMIT 1), which the row lock does not re-check), and
-//   ScoreQueue.enqueue (find, then replace = delete + insert) can put back to pending a score another
-//   process is sending or has sent.
+// Found by this test (2026-12-07) and fixed since (ba5d08b, 9a67427): a projector with Redis that stopped
+// for good (loop() finishing before its first await left `running` set), claims of the AGS score queue that
+// were no compare-and-set (two processes both claimed a score), and every process queueing the same pending
+// grade (scores posted two or three times).
 
 const LONG = process.env.KAIROS_FAULTS_LONG === '1';
 const PROCESSES = 3;
