@@ -11,6 +11,11 @@ import { createLogger } from '../logger.js';
 import { ConsistencyTracker } from '../lrs/consistency.js';
 import { ltijsKey, ltijsPlugin } from '../lti/plugin.js';
 import { type PlatformInput, type PlatformRegistration, PlatformRegistry } from '../lti/registry.js';
+import { currentActor } from '../privacy/actor.js';
+import { type AuditEntry, AuditLog } from '../privacy/audit.js';
+import { exportLearner, type LearnerExport } from '../privacy/export.js';
+import { type ForgetSummary, forgetLearner } from '../privacy/forget.js';
+import { learnerDigest } from '../privacy/identity.js';
 import type { CredentialRecord, Stores } from '../storage/types.js';
 import { type ImportResult, importBatch } from './import.js';
 
@@ -44,6 +49,15 @@ export interface AdminOperations {
     tenantId: string | undefined,
     onProgress?: (p: ReprojectProgress) => void,
   ): Promise<ReprojectProgress[]>;
+  /** Erases one learner from every store (`kairos forget`); the audit log names them by HMAC only. */
+  forget(
+    input: { learner: string; tenantId?: string },
+    onProgress?: (line: string) => void,
+  ): Promise<ForgetSummary>;
+  /** One learner's data as JSON (`kairos export`, the right of access). */
+  exportLearner(input: { learner: string; tenantId?: string }): Promise<LearnerExport>;
+  /** The audit log of administrative actions, oldest first. */
+  audit(filter: { tenantId?: string; since?: string }): Promise<AuditEntry[]>;
 }
 
 const info = ({ secretHash: _, ...rest }: CredentialRecord): KeyInfo => rest;
@@ -75,7 +89,17 @@ export function localOperations(
       throw new KairosError('secret_required', 'forward commands need the server secret (KAIROS_SECRET)');
     return new Forwarders(stores.record.keyed, secret);
   };
-  return {
+  const log = new AuditLog(stores.record.keyed);
+  const serverSecret = () => {
+    if (!secret)
+      throw new KairosError('secret_required', 'privacy commands need the server secret (KAIROS_SECRET)');
+    return secret;
+  };
+  const ops: AdminOperations = {
+    forget: (input, onProgress) =>
+      forgetLearner(stores, projector, { ...input, secret: serverSecret(), onProgress }),
+    exportLearner: (input) => exportLearner(stores, input),
+    audit: (filter) => log.list(filter),
     addForwarder: (input) => forwarders().add(parseForwarderInput(input)),
     listForwarders: (tenantId) => forwarderStatus(stores, forwarders(), tenantId),
     removeForwarder: (tenantId, id) => forwarders().remove(tenantId, id),
@@ -127,5 +151,139 @@ export function localOperations(
       };
       return importBatch({ record: stores.record, consistency }, principal, items, version);
     },
+  };
+  return audited(ops, log, serverSecret);
+}
+
+/** What the audit log records of each administrative action: its name, tenant and target, no secret. */
+function audited(ops: AdminOperations, log: AuditLog, secret: () => string): AdminOperations {
+  const record = async <T>(
+    action: string,
+    tenantId: string | undefined,
+    run: () => Promise<T>,
+    describe: (result: T) => { target?: string; details?: Record<string, unknown> } = () => ({}),
+  ): Promise<T> => {
+    const result = await run();
+    await log.append({ actor: currentActor(), action, tenantId: tenantId ?? '*', ...describe(result) });
+    return result;
+  };
+  return {
+    ...ops,
+    createKey: (input) =>
+      record(
+        'key.create',
+        input.tenantId,
+        () => ops.createKey(input),
+        (k) => ({
+          target: k.key,
+          details: { name: k.name, scopes: k.scopes },
+        }),
+      ),
+    revokeKey: async (key) => {
+      const tenantId = (await ops.listKeys()).find((k) => k.key === key)?.tenantId;
+      return record(
+        'key.revoke',
+        tenantId,
+        () => ops.revokeKey(key),
+        () => ({ target: key }),
+      );
+    },
+    addPlatform: (input) =>
+      record(
+        'platform.add',
+        undefined,
+        () => ops.addPlatform(input),
+        (p) => ({
+          target: p.issuer,
+          details: { tenantId: p.tenantId },
+        }),
+      ),
+    removePlatform: (tenantId) =>
+      record(
+        'platform.remove',
+        tenantId,
+        () => ops.removePlatform(tenantId),
+        (p) => ({ target: p.issuer }),
+      ),
+    rotatePlatformKey: (tenantId) =>
+      record(
+        'platform.rotate-key',
+        tenantId,
+        () => ops.rotatePlatformKey(tenantId),
+        (p) => ({
+          target: p.issuer,
+        }),
+      ),
+    addForwarder: (input) =>
+      record(
+        'forwarder.add',
+        (input as { tenantId?: string })?.tenantId ?? 'default',
+        () => ops.addForwarder(input),
+        (f) => ({ target: f.id, details: { endpoint: f.endpoint } }),
+      ),
+    removeForwarder: (tenantId, id) =>
+      record(
+        'forwarder.remove',
+        tenantId,
+        () => ops.removeForwarder(tenantId, id),
+        (removed) => ({
+          target: id,
+          details: { removed },
+        }),
+      ),
+    importStatements: (tenantId, items, version) =>
+      record(
+        'import',
+        tenantId,
+        () => ops.importStatements(tenantId, items, version),
+        (r) => ({
+          details: { ...r } as Record<string, unknown>,
+        }),
+      ),
+    importFramework: (tenantId, f) =>
+      record(
+        'framework.import',
+        tenantId,
+        () => ops.importFramework(tenantId, f),
+        (n) => ({
+          target: f.framework,
+          details: { competencies: n },
+        }),
+      ),
+    reproject: (tenantId, onProgress) =>
+      record(
+        'reproject',
+        tenantId,
+        () => ops.reproject(tenantId, onProgress),
+        (done) => ({
+          details: { statements: done.reduce((a, p) => a + p.projected, 0) },
+        }),
+      ),
+    forget: (input, onProgress) =>
+      record(
+        'forget',
+        input.tenantId,
+        () => ops.forget(input, onProgress),
+        (s) => ({
+          target: `learner:${s.learner}`,
+          details: { tenants: s.tenants },
+        }),
+      ),
+    exportLearner: (input) =>
+      record(
+        'export',
+        input.tenantId,
+        () => ops.exportLearner(input),
+        (e) => ({
+          target: `learner:${learnerDigest(secret(), input.learner)}`,
+          details: {
+            tenants: e.tenants.map((t) => ({
+              tenantId: t.tenantId,
+              statements: t.statements.length,
+              documents: t.documents.length,
+            })),
+          },
+        }),
+      ),
   };
 }

@@ -45,6 +45,17 @@ export function remoteOperations(channel: AdminChannel): AdminOperations {
     listPlatforms: () => call('GET', '/platforms'),
     removePlatform: (tenantId) => call('DELETE', `/platforms/${encodeURIComponent(tenantId)}`),
     rotatePlatformKey: (tenantId) => call('POST', `/platforms/${encodeURIComponent(tenantId)}/rotate-key`),
+    forget: async (input, onProgress) => {
+      onProgress?.('the server erases the learner (this can take as long as a reprojection)');
+      return call('POST', '/privacy/forget', input);
+    },
+    exportLearner: (input) => call('POST', '/privacy/export', input),
+    audit: (filter) => {
+      const q = new URLSearchParams();
+      if (filter.tenantId) q.set('tenant', filter.tenantId);
+      if (filter.since) q.set('since', filter.since);
+      return call('GET', `/audit${q.size > 0 ? `?${q}` : ''}`);
+    },
     importStatements: (tenantId, statements, version) =>
       call('POST', '/import', { tenantId, statements, version }),
     importFramework: async (tenantId, framework) =>

@@ -4,6 +4,7 @@ import express, { Router } from 'express';
 import type { ParsedFramework } from '../analytics/frameworks/import.js';
 import type { ReprojectProgress } from '../analytics/projection/projector.js';
 import { HttpError } from '../errors.js';
+import { asActor } from '../privacy/actor.js';
 import { isAdminToken } from './channel.js';
 import type { AdminOperations } from './operations.js';
 
@@ -32,6 +33,26 @@ export function adminRouter(options: {
     next();
   });
   router.use(express.json({ limit: options.bodyLimit }));
+  // the audit log names who acted: a command sent through this server's admin channel (set after the
+  // body is read, so the handlers run in it)
+  router.use((_req, _res, next) => asActor('cli (admin channel)', () => next()));
+  const learnerInput = (body: unknown) => {
+    const { learner, tenantId } = (body ?? {}) as { learner?: unknown; tenantId?: unknown };
+    if (typeof learner !== 'string' || (tenantId !== undefined && typeof tenantId !== 'string'))
+      throw new HttpError(400, 'invalid_learner', 'send {"learner": ID, "tenantId"?: T}');
+    return { learner, tenantId: tenantId as string | undefined };
+  };
+  router.post('/privacy/forget', async (req, res) => {
+    res.json(await options.operations.forget(learnerInput(req.body)));
+  });
+  router.post('/privacy/export', async (req, res) => {
+    res.json(await options.operations.exportLearner(learnerInput(req.body)));
+  });
+  router.get('/audit', async (req, res) => {
+    const tenantId = typeof req.query.tenant === 'string' ? req.query.tenant : undefined;
+    const since = typeof req.query.since === 'string' ? req.query.since : undefined;
+    res.json(await options.operations.audit({ tenantId, since }));
+  });
   router.post('/keys', async (req, res) => {
     res.status(201).json(await options.operations.createKey(req.body));
   });

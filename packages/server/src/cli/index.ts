@@ -7,6 +7,7 @@ import { IMPORT_USAGE, importCommand } from './import.js';
 import { KEYS_USAGE, keys } from './keys.js';
 import { type CliIo, parseFlags, processIo, reportError, usageError } from './output.js';
 import { PLATFORM_USAGE, platform } from './platform.js';
+import { auditCommand, exportCommand, forgetCommand, PRIVACY_USAGE } from './privacy.js';
 import { REPROJECT_USAGE, reprojectCommand } from './reproject.js';
 import { describeStorage, serve } from './serve.js';
 
@@ -21,6 +22,8 @@ Commands:
   competencies Import a competency framework (1EdTech CASE JSON, or CSV)
   reproject    Rebuild the analytics from the stored statements while the server keeps answering
   forward      Forward a tenant's statements to another LRS (an institutional LRS); list, remove
+  forget       Erase one learner from every store (GDPR erasure); export: their data as JSON
+  audit        The log of administrative actions
   demo         Seed a simulated class (framework, roster, statements) and print its dashboard links
   help         Show this help
 
@@ -40,6 +43,7 @@ ${PLATFORM_USAGE}
 ${COMPETENCIES_USAGE}
 ${REPROJECT_USAGE}
 ${FORWARD_USAGE}
+${PRIVACY_USAGE}
 ${DEMO_USAGE}
 
 Admin commands work while \`kairos serve\` runs on the same data directory or databases.
@@ -85,6 +89,12 @@ export async function main(argv: string[], io: CliIo = processIo, env = process.
         return await reprojectCommand(loadConfig(env), rest, io);
       case 'forward':
         return await forward(loadConfig(env), rest, io);
+      case 'forget':
+        return await forgetCommand(loadConfig(env), rest, io);
+      case 'export':
+        return await exportCommand(loadConfig(env), rest, io);
+      case 'audit':
+        return await auditCommand(loadConfig(env), rest, io);
       case 'demo':
         return await demoCommand(loadConfig(env), rest, io);
       case undefined:

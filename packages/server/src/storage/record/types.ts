@@ -4,6 +4,7 @@
  * contract suite (`contract.ts`) that every backend passes unchanged.
  */
 import type { Statement } from '@kairos/xapi';
+import type { RecordEraser } from './erase.js';
 
 /** A stored xAPI statement as the record store keeps it. */
 export interface StatementRecord {
@@ -240,4 +241,6 @@ export interface RecordStore {
   readonly attachments: AttachmentRepository;
   /** xAPI documents: State, Activity Profile, Agent Profile. */
   readonly documents: DocumentRepository;
+  /** Physical erasure (forget, retention); absent on test doubles. */
+  readonly eraser?: RecordEraser;
 }

@@ -7,6 +7,7 @@ import type {
   ProjectionRepository,
   RosterRepository,
 } from '../types.js';
+import { SqlAnalyticsEraser } from './erase.js';
 import { SqlInputs } from './inputs.js';
 import { analyticsMigrations } from './migrations.js';
 import { SqlProjection } from './projection.js';
@@ -23,6 +24,8 @@ export class SqlAnalyticsStore implements AnalyticsStore {
   readonly projection: ProjectionRepository;
   readonly inputs: InputsRepository;
   readonly queries: AnalyticsQueries;
+  /** Physical erasure of a learner (forget). */
+  readonly eraser: SqlAnalyticsEraser;
   private readonly held = new Set<string>();
 
   /** @param ownsDatabase close the database with the store (false when the record store shares it). */
@@ -36,6 +39,7 @@ export class SqlAnalyticsStore implements AnalyticsStore {
     this.projection = new SqlProjection(db.pool);
     this.inputs = new SqlInputs(db.pool);
     this.queries = new SqlQueries(db.pool);
+    this.eraser = new SqlAnalyticsEraser(db.pool);
   }
 
   async migrate(): Promise<void> {

@@ -11,6 +11,7 @@ import { MongoAttachments } from './attachments.js';
 import { applyMongoMigrations, connectMongo } from './connection.js';
 import { MongoCredentials } from './credentials.js';
 import { MongoDocuments } from './documents.js';
+import { MongoEraser } from './erase.js';
 import { MongoKeyedRecords } from './keyed-records.js';
 import { mongoRecordMigrations } from './migrations.js';
 import { MongoStatements } from './statements.js';
@@ -23,6 +24,7 @@ export class MongoRecordStore implements RecordStore {
   readonly keyed: KeyedRecordRepository;
   readonly attachments: AttachmentRepository;
   readonly documents: DocumentRepository;
+  readonly eraser: MongoEraser;
 
   private constructor(private readonly conn: mongoose.Connection) {
     this.statements = new MongoStatements(conn.db!);
@@ -30,6 +32,7 @@ export class MongoRecordStore implements RecordStore {
     this.attachments = new MongoAttachments(conn.db!);
     this.keyed = new MongoKeyedRecords(conn.db!);
     this.documents = new MongoDocuments(conn.db!);
+    this.eraser = new MongoEraser(conn.db!);
   }
 
   /**

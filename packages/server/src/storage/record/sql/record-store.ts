@@ -11,6 +11,7 @@ import type {
 import { SqlAttachments } from './attachments.js';
 import { SqlCredentials } from './credentials.js';
 import { SqlDocuments } from './documents.js';
+import { SqlEraser } from './erase.js';
 import { SqlKeyedRecords } from './keyed-records.js';
 import { recordMigrations } from './migrations.js';
 import { SqlStatements } from './statements.js';
@@ -23,6 +24,7 @@ export class SqlRecordStore implements RecordStore {
   readonly keyed: KeyedRecordRepository;
   readonly attachments: AttachmentRepository;
   readonly documents: DocumentRepository;
+  readonly eraser: SqlEraser;
 
   /** @param ownsDatabase close the database with the store (false when the analytics store shares it). */
   constructor(
@@ -36,6 +38,7 @@ export class SqlRecordStore implements RecordStore {
     this.attachments = new SqlAttachments(db.pool);
     this.keyed = new SqlKeyedRecords(db.pool);
     this.documents = new SqlDocuments(db.pool);
+    this.eraser = new SqlEraser(db.pool);
   }
 
   async migrate(): Promise<void> {
