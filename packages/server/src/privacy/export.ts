@@ -1,3 +1,4 @@
+import type { ExportedDocument } from '../storage/record/erase.js';
 import type { Stores } from '../storage/types.js';
 import { erasersOf, resolveInTenant, tenantsOf } from './forget.js';
 import { parseLearnerId } from './identity.js';
@@ -11,7 +12,7 @@ export interface LearnerTenantExport {
   /** Statements naming them (actor, object, team, instructor, context agent), as stored. */
   statements: unknown[];
   /** Their State and Agent Profile documents (content as text). */
-  documents: unknown[];
+  documents: ExportedDocument[];
   /** Roster rows (learners, enrollments, launches, groups) and their figures in the active projection. */
   analytics: Record<string, Record<string, unknown>[]>;
 }
