@@ -118,7 +118,7 @@ export async function privatePostgres(): Promise<PrivateService> {
   };
   const stop = async () => {
     const c = child;
-    if (!c || c.exitCode !== null) return;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
     const exited = new Promise((r) => c.once('exit', r));
     // SIGQUIT to the postmaster (not to runuser) is PostgreSQL's immediate shutdown: connections cut,
     // no checkpoint
@@ -161,7 +161,7 @@ export async function privateRedis(): Promise<PrivateService> {
   };
   const stop = async () => {
     const c = child;
-    if (!c || c.exitCode !== null) return;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
     const exited = new Promise((r) => c.once('exit', r));
     c.kill('SIGKILL');
     await exited;
@@ -199,7 +199,7 @@ export async function privateFerretdb(postgresUrl: string): Promise<PrivateServi
   };
   const stop = async () => {
     const c = child;
-    if (!c || c.exitCode !== null) return;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
     const exited = new Promise((r) => c.once('exit', r));
     c.kill('SIGKILL');
     await exited;

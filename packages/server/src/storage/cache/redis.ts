@@ -5,6 +5,22 @@ import type { Cache } from './types.js';
 /** Deadline of a Redis call when the caller gives none (`KAIROS_STORE_TIMEOUT_MS`'s default). */
 const DEFAULT_TIMEOUT_MS = 10_000;
 
+async function closeConnection(connection: Redis, timeoutMs: number): Promise<void> {
+  if (connection.status !== 'ready') {
+    connection.disconnect();
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    connection.quit().catch(() => {}),
+    new Promise<void>((r) => {
+      timer = setTimeout(r, Math.min(timeoutMs, 2000));
+    }),
+  ]);
+  clearTimeout(timer);
+  connection.disconnect();
+}
+
 /** Runs a Redis call; an outage (refused, closed, past its deadline) rejects as a `StoreUnavailableError`. */
 function guarded<T>(call: Promise<T>): Promise<T> {
   return call.catch((e) => Promise.reject(asOutage('Redis', e, isRedisOutage)));
@@ -52,9 +68,14 @@ export class RedisCache implements Cache {
     await guarded(this.redis.ping());
   }
 
+  /**
+   * Closes both connections: politely (QUIT) when Redis answers, at once when it does not — a QUIT to a
+   * Redis that is down waits for a reconnection that may never come, and shutdown must not.
+   */
   async close(): Promise<void> {
-    await this.subscriber?.quit().catch(() => {});
-    await this.redis.quit().catch(() => {});
+    await Promise.all(
+      [this.subscriber, this.redis].map((c) => (c ? closeConnection(c, this.timeoutMs) : undefined)),
+    );
   }
 
   async get(key: string): Promise<string | undefined> {
@@ -115,7 +136,11 @@ export class RedisCache implements Cache {
     this.listeners.set(full, set);
     return async () => {
       set.delete(onMessage);
-      if (set.size === 0) await this.subscriber?.unsubscribe(full);
+      // a subscriber waiting for Redis to come back would queue the UNSUBSCRIBE until it does (and hold
+      // up shutdown): a connection that is not ready has no subscription to drop
+      if (set.size === 0 && this.subscriber?.status === 'ready') {
+        await guarded(this.subscriber.unsubscribe(full)).catch(() => {});
+      }
     };
   }
 }

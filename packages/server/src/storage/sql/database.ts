@@ -25,7 +25,8 @@ export interface SqlClient {
 
 /** A pool of connections: queries, plus a connection held for a transaction. */
 export interface SqlPool extends SqlClient {
-  connect(): Promise<SqlClient & { release(): void }>;
+  /** A connection held until released; `options.timeoutMs` is the default deadline of its queries. */
+  connect(options?: QueryOptions): Promise<SqlClient & { release(): void }>;
 }
 
 /** A PostgreSQL-compatible database: a server reached with `pg`, or embedded PGlite. */
@@ -78,12 +79,12 @@ export async function openPostgres(
     pool: {
       query: (text, params, o) =>
         pool.query(config(text, params, o)).catch((e) => Promise.reject(outage(e))) as never,
-      async connect() {
+      async connect(defaults?: QueryOptions) {
         const client = await pool.connect().catch((e) => Promise.reject(outage(e)));
         let broken: Error | undefined;
         return {
           query: (text: string, params?: unknown[], o?: QueryOptions) =>
-            client.query(config(text, params, o)).catch((e) => {
+            client.query(config(text, params, o ?? defaults)).catch((e) => {
               const converted = outage(e);
               // a connection whose query timed out may still carry that query: the pool must not hand it out
               if (converted !== e) broken = e as Error;

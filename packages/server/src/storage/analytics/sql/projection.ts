@@ -25,6 +25,14 @@ const GENERATION_TABLES = [
   'dirty_learners',
 ];
 
+/**
+ * Deadline of each query of a projection batch. Batches are background work, not a request: under load a
+ * learner's recomputation can run past the request deadline (KAIROS_STORE_TIMEOUT_MS, 10 s), and a batch
+ * rolled back for it would be retried at the same size and never catch up. A store that hangs still ends
+ * the batch, after this long.
+ */
+const BATCH_TIMEOUT_MS = 5 * 60_000;
+
 /** The projection's generations and its locked batches, on PostgreSQL 15+ or PGlite. */
 export class SqlProjection implements ProjectionRepository {
   constructor(private readonly pool: SqlPool) {}
@@ -64,7 +72,7 @@ export class SqlProjection implements ProjectionRepository {
     fn: (tx: ProjectionTx) => Promise<T>,
     lock: 'batch' | 'refresh' = 'batch',
   ): Promise<{ ran: true; value: T } | { ran: false }> {
-    const client = await this.pool.connect();
+    const client = await this.pool.connect({ timeoutMs: BATCH_TIMEOUT_MS });
     try {
       await client.query('BEGIN');
       const lock = await client.query<{ ok: boolean }>(
