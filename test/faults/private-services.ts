@@ -48,6 +48,26 @@ export async function waitForPort(port: number, timeoutMs = 30_000): Promise<voi
   throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`);
 }
 
+/** Stops `child` with `kill` and waits for its exit; nothing when it is not running. */
+async function stopChild(child: ChildProcess | undefined, kill: (c: ChildProcess) => void): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  kill(child);
+  await exited;
+}
+
+/** A server run as `command args`, ready once it listens on `port`, stopped with SIGKILL. */
+function serverProcess(command: string, args: string[], port: number) {
+  let child: ChildProcess | undefined;
+  return {
+    async start() {
+      child = spawn(command, args, { stdio: 'ignore' });
+      await waitForPort(port);
+    },
+    stop: () => stopChild(child, (c) => c.kill('SIGKILL')),
+  };
+}
+
 const PG_BIN = (() => {
   const base = '/usr/lib/postgresql';
   const version = existsSync(base)
@@ -116,16 +136,12 @@ export async function privatePostgres(): Promise<PrivateService> {
       }
     }
   };
-  const stop = async () => {
-    const c = child;
-    if (!c || c.exitCode !== null || c.signalCode !== null) return;
-    const exited = new Promise((r) => c.once('exit', r));
-    // SIGQUIT to the postmaster (not to runuser) is PostgreSQL's immediate shutdown: connections cut,
-    // no checkpoint
-    const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
-    process.kill(postmaster, 'SIGQUIT');
-    await exited;
-  };
+  // SIGQUIT to the postmaster (not to runuser) is PostgreSQL's immediate shutdown: connections cut,
+  // no checkpoint
+  const stop = () =>
+    stopChild(child, () =>
+      process.kill(Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]), 'SIGQUIT'),
+    );
   await start();
   execFileSync(
     'psql',
@@ -150,22 +166,11 @@ export async function privatePostgres(): Promise<PrivateService> {
 export async function privateRedis(): Promise<PrivateService> {
   const dir = mkdtempSync(join(tmpdir(), 'kairos-fault-redis-'));
   const port = await freePort();
-  let child: ChildProcess | undefined;
-  const start = async () => {
-    child = spawn(
-      'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
-      { stdio: 'ignore' },
-    );
-    await waitForPort(port);
-  };
-  const stop = async () => {
-    const c = child;
-    if (!c || c.exitCode !== null || c.signalCode !== null) return;
-    const exited = new Promise((r) => c.once('exit', r));
-    c.kill('SIGKILL');
-    await exited;
-  };
+  const { start, stop } = serverProcess(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    port,
+  );
   await start();
   return {
     url: `redis://127.0.0.1:${port}/0`,
@@ -188,22 +193,11 @@ const FERRETDB = fileURLToPath(new URL('../services/ferretdb/bin/ferretdb-kairos
 export async function privateFerretdb(postgresUrl: string): Promise<PrivateService> {
   if (!existsSync(FERRETDB)) throw new Error(`${FERRETDB} is missing: run bash test/services/up`);
   const port = await freePort();
-  let child: ChildProcess | undefined;
-  const start = async () => {
-    child = spawn(
-      FERRETDB,
-      ['-listen-addr', `127.0.0.1:${port}`, '-handler', 'postgresql', '-postgresql-url', postgresUrl],
-      { stdio: 'ignore' },
-    );
-    await waitForPort(port);
-  };
-  const stop = async () => {
-    const c = child;
-    if (!c || c.exitCode !== null || c.signalCode !== null) return;
-    const exited = new Promise((r) => c.once('exit', r));
-    c.kill('SIGKILL');
-    await exited;
-  };
+  const { start, stop } = serverProcess(
+    FERRETDB,
+    ['-listen-addr', `127.0.0.1:${port}`, '-handler', 'postgresql', '-postgresql-url', postgresUrl],
+    port,
+  );
   await start();
   return {
     url: `mongodb://127.0.0.1:${port}/kairos`,

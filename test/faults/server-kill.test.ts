@@ -7,6 +7,7 @@ import { type KairosProcess, runKairos, startKairos, tempDataDir } from '../supp
 import { type AccountAgent, startStaticServer } from '../support/sdk-e2e.js';
 import { freshPostgresSchema, serviceUrl } from '../support/services.js';
 import { freePort } from './private-services.js';
+import { storedIds } from './stored-ids.js';
 
 // Server kill (issue 12, "Fault tests"): `kairos serve` on PostgreSQL is killed with SIGKILL while clients
 // keep sending, then started again on the same database and the same port. Two clients:
@@ -98,20 +99,6 @@ function loadClient(url: string, auth: string, batchSenders = 2, singleSenders =
       clearTimeout(timer);
     },
   };
-}
-
-/** Every statement id the LRS serves for this credential, with repeats (paged through `more`). */
-async function storedIds(url: string, auth: string): Promise<string[]> {
-  const ids: string[] = [];
-  let next: string | undefined = '/xapi/statements?limit=500&ascending=true';
-  while (next) {
-    const res = await fetch(new URL(next, url), { headers: { ...VERSION, Authorization: auth } });
-    expect(res.status).toBe(200);
-    const body = (await res.json()) as { statements: { id: string }[]; more?: string };
-    for (const s of body.statements) ids.push(s.id);
-    next = body.more || undefined;
-  }
-  return ids;
 }
 
 /** How many of `ids` appear more than once in `all`, and how many not at all. */

@@ -6,7 +6,7 @@ import { MemoryCache } from '../../packages/server/src/storage/cache/memory.js';
 import { openPostgres, type SqlDatabase } from '../../packages/server/src/storage/sql/database.js';
 import type { Stores } from '../../packages/server/src/storage/types.js';
 import { createTestPlatform, type TestPlatform } from '../lti-platform/index.js';
-import { bootstrapOf, launchOverHttp } from '../lti-platform/kairos.js';
+import { addKairosTool, bootstrapOf, launchOverHttp, platformAddArgs } from '../lti-platform/kairos.js';
 import { type KairosProcess, runKairos, startKairos, tempDataDir } from '../support/kairos-process.js';
 import { dumpProjection } from '../support/projection-dump.js';
 import {
@@ -426,31 +426,8 @@ describe('several Kairos processes behind a proxy, sharing PostgreSQL, MongoDB a
   it('posts every AGS score exactly once, whichever processes queued and claimed it', async () => {
     lms = await createTestPlatform();
     await lms.start();
-    const tool = lms.addTool({
-      name: 'Kairos',
-      loginUrl: `${proxy.url}/lti/login`,
-      redirectUris: [`${proxy.url}/lti/launch`],
-      targetLinkUri: `${proxy.url}/lti/launch`,
-      jwksUrl: `${proxy.url}/lti/keys`,
-    });
-    const added = await runKairos(
-      [
-        'platform',
-        'add',
-        '--issuer',
-        lms.issuer,
-        '--client-id',
-        tool.clientId,
-        '--auth-url',
-        `${lms.issuer}/auth`,
-        '--token-url',
-        `${lms.issuer}/token`,
-        '--jwks-url',
-        `${lms.issuer}/jwks`,
-        ...tool.deploymentIds.flatMap((d) => ['--deployment', d]),
-      ],
-      env,
-    );
+    const tool = addKairosTool(lms, proxy.url);
+    const added = await runKairos(platformAddArgs(lms, tool), env);
     expect(added.code, added.stderr).toBe(0);
     const item = lms.addLineItem({ label: 'Quiz', scoreMaximum: 10, resourceLinkId: 'graded' });
     const learners = Array.from({ length: GRADED_LEARNERS }, (_, i) => ({

@@ -9,6 +9,7 @@ import {
   privatePostgres,
   privateRedis,
 } from './private-services.js';
+import { storedIds } from './stored-ids.js';
 
 // Store restarts and hangs (issue 12, "Fault tests"): PostgreSQL, MongoDB (FerretDB) and Redis are each a
 // private instance this test starts, behind a proxy that can freeze. Under a steady load of statements:
@@ -168,20 +169,6 @@ async function waitUntil(what: string, fn: () => Promise<boolean>, timeoutMs = 3
     await sleep(100);
   }
   throw new Error(`${what} not within ${timeoutMs} ms`);
-}
-
-/** Every statement id the LRS serves for this credential, with repeats (paged through `more`). */
-async function storedIds(url: string, auth: string): Promise<string[]> {
-  const ids: string[] = [];
-  let next: string | undefined = '/xapi/statements?limit=500&ascending=true';
-  while (next) {
-    const res = await fetch(new URL(next, url), { headers: { ...VERSION, Authorization: auth } });
-    expect(res.status).toBe(200);
-    const body = (await res.json()) as { statements: { id: string }[]; more?: string };
-    for (const s of body.statements) ids.push(s.id);
-    next = body.more || undefined;
-  }
-  return ids;
 }
 
 interface Scenario {

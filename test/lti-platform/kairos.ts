@@ -94,15 +94,43 @@ export async function startLtiKairos(
   };
 }
 
+/** Adds the Kairos served at `url` as a tool of the platform (what an LMS administrator does). */
+export function addKairosTool(lms: TestPlatform, url: string): ToolRegistration {
+  return lms.addTool({
+    name: 'Kairos',
+    loginUrl: `${url}/lti/login`,
+    redirectUris: [`${url}/lti/launch`],
+    targetLinkUri: `${url}/lti/launch`,
+    jwksUrl: `${url}/lti/keys`,
+  });
+}
+
+/** The arguments of `kairos platform add` that register the platform with `tool`'s client id. */
+export function platformAddArgs(
+  lms: TestPlatform,
+  tool: ToolRegistration,
+  deployments: string[] = tool.deploymentIds,
+): string[] {
+  return [
+    'platform',
+    'add',
+    '--issuer',
+    lms.issuer,
+    '--client-id',
+    tool.clientId,
+    '--auth-url',
+    `${lms.issuer}/auth`,
+    '--token-url',
+    `${lms.issuer}/token`,
+    '--jwks-url',
+    `${lms.issuer}/jwks`,
+    ...deployments.flatMap((d) => ['--deployment', d]),
+  ];
+}
+
 /** Registers Kairos on the platform and the platform in Kairos by hand (as `kairos platform add` does). */
 export async function registerByHand(lms: TestPlatform, kairos: LtiKairos): Promise<ToolRegistration> {
-  const tool = lms.addTool({
-    name: 'Kairos',
-    loginUrl: `${kairos.url}/lti/login`,
-    redirectUris: [`${kairos.url}/lti/launch`],
-    targetLinkUri: `${kairos.url}/lti/launch`,
-    jwksUrl: `${kairos.url}/lti/keys`,
-  });
+  const tool = addKairosTool(lms, kairos.url);
   await kairos.lti.registry.add({
     issuer: lms.issuer,
     clientId: tool.clientId,

@@ -8,7 +8,13 @@ import type { NextFunction, Request, Response } from 'express';
 import { exportJWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPlatform, type TestPlatform } from '../lti-platform/index.js';
-import { bootstrapOf, formOf, launchOverHttp } from '../lti-platform/kairos.js';
+import {
+  addKairosTool,
+  bootstrapOf,
+  formOf,
+  launchOverHttp,
+  platformAddArgs,
+} from '../lti-platform/kairos.js';
 import {
   type KairosProcess,
   kairosBin,
@@ -310,29 +316,8 @@ describe('no secret reaches a log', () => {
 
     stage('// LTI: the platform registere');
     // LTI: the platform registered by the CLI, then launches (id_token, state, nonce, state cookie, tokens)
-    const tool = lms.addTool({
-      name: 'Kairos',
-      loginUrl: `${url}/lti/login`,
-      redirectUris: [`${url}/lti/launch`],
-      targetLinkUri: `${url}/lti/launch`,
-      jwksUrl: `${url}/lti/keys`,
-    });
-    await cli('platform add', [
-      'platform',
-      'add',
-      '--issuer',
-      lms.issuer,
-      '--client-id',
-      tool.clientId,
-      '--auth-url',
-      `${lms.issuer}/auth`,
-      '--token-url',
-      `${lms.issuer}/token`,
-      '--jwks-url',
-      `${lms.issuer}/jwks`,
-      '--deployment',
-      tool.deploymentIds[0]!,
-    ]);
+    const tool = addKairosTool(lms, url);
+    await cli('platform add', platformAddArgs(lms, tool, [tool.deploymentIds[0]!]));
     const jwk = await exportJWK(lms.key.privateKey);
     for (const part of ['d', 'p', 'q', 'dp', 'dq', 'qi'] as const)
       keep(`platform private key (${part})`, jwk[part]);

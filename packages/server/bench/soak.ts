@@ -31,7 +31,7 @@ import http from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestPlatform } from '../../../test/lti-platform/index.js';
-import { launchOverHttp } from '../../../test/lti-platform/kairos.js';
+import { addKairosTool, launchOverHttp, platformAddArgs } from '../../../test/lti-platform/kairos.js';
 import {
   benchArgs,
   Client,
@@ -372,28 +372,8 @@ async function main(): Promise<number> {
         .pop()!,
     ) as { key: string; secret: string };
     const auth = `Basic ${Buffer.from(`${key.key}:${key.secret}`).toString('base64')}`;
-    const tool = lms.addTool({
-      name: 'Kairos',
-      loginUrl: `${publicUrl}/lti/login`,
-      redirectUris: [`${publicUrl}/lti/launch`],
-      targetLinkUri: `${publicUrl}/lti/launch`,
-      jwksUrl: `${publicUrl}/lti/keys`,
-    });
-    await runCli(env, [
-      'platform',
-      'add',
-      '--issuer',
-      lms.issuer,
-      '--client-id',
-      tool.clientId,
-      '--auth-url',
-      `${lms.issuer}/auth`,
-      '--token-url',
-      `${lms.issuer}/token`,
-      '--jwks-url',
-      `${lms.issuer}/jwks`,
-      ...tool.deploymentIds.flatMap((d) => ['--deployment', d]),
-    ]);
+    const tool = addKairosTool(lms, publicUrl);
+    await runCli(env, platformAddArgs(lms, tool));
     const client = (sockets: number) => {
       const c = new Client(port, auth, sockets, timeoutMs);
       clients.push(c);

@@ -4,27 +4,8 @@ import { WEIRD_AGENTS } from './mutate.js';
 import type { FuzzServer } from './server.js';
 import { type Target, type Template, templateTarget } from './target.js';
 
-/**
- * GET /statements parameters (xAPI-Communication §2.1.3), as lrs/statements/query.ts knows them; the fuzz
- * test checks that the LRS accepts each name, so a parameter dropped or added there shows up here.
- */
-export const STATEMENT_QUERY_PARAMS = [
-  'statementId',
-  'voidedStatementId',
-  'agent',
-  'verb',
-  'activity',
-  'registration',
-  'related_activities',
-  'related_agents',
-  'since',
-  'until',
-  'limit',
-  'format',
-  'attachments',
-  'ascending',
-  'more',
-] as const;
+// GET /statements parameters, from the LRS itself; the fuzz test checks that the LRS accepts each name
+export { STATEMENT_QUERY_PARAMS } from '../../../packages/server/src/lrs/statements/query.js';
 
 const special = (name: string) =>
   name === 'agent'

@@ -1,7 +1,7 @@
 import { XapiValidationError } from '@kairos/xapi';
 import type { NextFunction, Request, Response } from 'express';
 import { HttpError, KairosError } from '../errors.js';
-import { OUTAGE_RETRY_AFTER_S, storeOutage } from '../storage/outage.js';
+import { OUTAGE_RETRY_AFTER_S, type StoreUnavailableError, storeOutage } from '../storage/outage.js';
 
 /** The JSON body of every Kairos error response. */
 export interface ErrorBody {
@@ -9,6 +9,18 @@ export interface ErrorBody {
   message: string;
   requestId?: string;
   issues?: unknown;
+}
+
+/**
+ * When `error` is a store outage: logs it as a warning naming the store, and sets the answer's 503 status
+ * and `Retry-After` (the caller sends the body, JSON or a page). Undefined otherwise.
+ */
+export function outageAnswer(error: unknown, res: Response): StoreUnavailableError | undefined {
+  const outage = storeOutage(error);
+  if (!outage) return undefined;
+  res.locals.log?.warn({ store: outage.store, reason: outage.reason }, 'store unavailable');
+  res.status(503).set('Retry-After', String(OUTAGE_RETRY_AFTER_S));
+  return outage;
 }
 
 /** Maps errors raised by Express, body parsers and the xAPI validator to Kairos errors. */
@@ -48,13 +60,9 @@ export function errorHandler() {
       return;
     }
     const requestId = res.locals.requestId;
-    const outage = storeOutage(error);
+    const outage = outageAnswer(error, res);
     if (outage) {
-      res.locals.log?.warn({ store: outage.store, reason: outage.reason }, 'store unavailable');
-      res
-        .status(503)
-        .set('Retry-After', String(OUTAGE_RETRY_AFTER_S))
-        .json({ code: outage.code, message: outage.message, requestId } satisfies ErrorBody);
+      res.json({ code: outage.code, message: outage.message, requestId } satisfies ErrorBody);
       return;
     }
     const known = error instanceof KairosError ? error : fromExpress(error);

@@ -2,7 +2,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { HttpError, KairosError } from '../errors.js';
 import { nonceAttr } from '../http/csp.js';
-import { OUTAGE_RETRY_AFTER_S, storeOutage } from '../storage/outage.js';
+import { outageAnswer } from '../http/errors.js';
 import { LtiError } from './lti-error.js';
 
 /** Escapes text for HTML content and attribute values. */
@@ -80,12 +80,9 @@ function fromBodyParser(error: unknown): KairosError | undefined {
  */
 export function ltiErrors() {
   return function ltiErrorPage(error: unknown, _req: Request, res: Response, _next: NextFunction): void {
-    const outage = storeOutage(error);
+    const outage = outageAnswer(error, res);
     if (outage) {
-      res.locals.log?.warn({ store: outage.store, reason: outage.reason }, 'store unavailable');
       res
-        .status(503)
-        .set('Retry-After', String(OUTAGE_RETRY_AFTER_S))
         .type('html')
         .send(
           errorPage(

@@ -9,8 +9,8 @@ import { filterTerm } from './prepare.js';
 /** Largest page the LRS returns (`limit=0` and larger limits mean this). */
 export const MAX_LIMIT = 500;
 
-/** Query parameters of GET /statements that this LRS recognises. */
-const KNOWN = new Set([
+/** The query parameters of GET /statements (xAPI-Communication §2.1.3). */
+export const STATEMENT_QUERY_PARAMS = [
   'statementId',
   'voidedStatementId',
   'agent',
@@ -26,9 +26,10 @@ const KNOWN = new Set([
   'attachments',
   'ascending',
   'more',
-  // @xapi/xapi's cache buster: recognised and ignored
-  'cachebuster',
-]);
+] as const;
+
+/** Query parameters of GET /statements that this LRS recognises: the spec's, and @xapi/xapi's cache buster (ignored). */
+const KNOWN = new Set<string>([...STATEMENT_QUERY_PARAMS, 'cachebuster']);
 
 /** A parsed GET /statements request. */
 export type StatementsRequest =
