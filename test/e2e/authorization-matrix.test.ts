@@ -3,30 +3,53 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../packages/server/src/auth/api-keys.js';
 import { mintToken } from '../../packages/server/src/auth/tokens.js';
+import { DEMO_DEFAULTS, demoCourseIri } from '../../packages/server/src/demo/index.js';
 import { courseIri } from '../../packages/server/src/iris.js';
+import { tenantIdOf } from '../../packages/server/src/lti/registry.js';
+import type { AuditEntry } from '../../packages/server/src/privacy/audit.js';
+import type { LearnerExport } from '../../packages/server/src/privacy/export.js';
+import type { ForgetSummary } from '../../packages/server/src/privacy/forget.js';
+import { learnerDigest } from '../../packages/server/src/privacy/identity.js';
 import { MemoryCache } from '../../packages/server/src/storage/cache/memory.js';
 import { recordStoreFactories } from '../support/record-stores.js';
 import { type AppOnStores, startAppOn, storesOf, TEST_SECRET } from '../support/stores-app.js';
 
 /*
- * The authorization matrix of issue 8: every endpoint that exists today against every kind of credential,
- * with the exact status each cell must answer. A row is one request; its target (agent, statement,
- * course) is the credential's own data, except in the "other learner" and "other context" columns, which
- * aim the same request at another learner's or another course's data. Beyond the status, list and
- * lookup cells check that nothing of someone else's leaks into a 200.
+ * The authorization matrix of issue 8, extended by issue 12 to every endpoint added since (analytics, live
+ * feed, forwarding, demo, the whole of /admin/v1 with forget, export and audit): every endpoint against
+ * every kind of credential, with the exact status each cell must answer. A row is one request; its target
+ * (agent, statement, course) is the credential's own data, except in the "other learner" and "other
+ * context" columns, which aim the same request at another learner's or another course's data. Beyond the
+ * status, list and lookup cells check that nothing of someone else's leaks into a 200.
  */
 
 const PUBLIC_URL = 'http://lrs.test';
 const TENANT = 'tenant-a';
 const OTHER_TENANT = 'tenant-b';
 const REGISTRATION_TOKEN = 'registration-token-0123456789';
-const ADMIN_TOKEN = randomBytes(24).toString('base64url');
+const ADMIN_TOKEN = randomBytes(32).toString('base64url');
+const OLD_ADMIN_TOKEN = randomBytes(32).toString('base64url');
 const Q = 'https://course.example/q1';
 const account = (name: string) => ({ homePage: 'https://lms.example', name });
 const ALICE = { objectType: 'Agent', name: 'Alice Anders', account: account('alice') };
 const BOB = { objectType: 'Agent', name: 'Bob Brown', account: account('bob') };
 const C1 = courseIri(PUBLIC_URL, TENANT, 'c1');
 const C2 = courseIri(PUBLIC_URL, TENANT, 'c2');
+/** The learner ID of the privacy commands for an account of the LMS. */
+const learnerId = (name: string) => `account:https://lms.example|${name}`;
+const ALICE_ID = learnerId('alice');
+/** Where the admin rows act: a tenant no other row reads. */
+const ADMIN_TENANT = 'tenant-admin';
+const ADMIN_PLATFORM = {
+  issuer: 'https://lms-admin.example',
+  clientId: 'matrix',
+  name: 'Admin LMS',
+  authEndpoint: 'https://lms-admin.example/auth',
+  tokenEndpoint: 'https://lms-admin.example/token',
+  jwksUrl: 'https://lms-admin.example/jwks',
+  deploymentIds: ['1'],
+};
+const ADMIN_PLATFORM_TENANT = tenantIdOf(ADMIN_PLATFORM.issuer, ADMIN_PLATFORM.clientId);
 
 /** The columns: who calls, and whose data the request aims at. */
 const COLUMNS = [
@@ -45,6 +68,7 @@ const COLUMNS = [
   'tampered token',
   'token without exp',
   'admin token',
+  'old admin token',
   'registration token',
 ] as const;
 type Column = (typeof COLUMNS)[number];
@@ -112,6 +136,11 @@ for (const [backend, open] of recordStoreFactories) {
     const seeded = {} as Record<'alice' | 'bob' | 'aliceVoided' | 'bobVoided', string>;
     let fullKey: string;
     let moreOfFullKey: string;
+    // what an admin row's 2xx cell created, for the rows after it
+    let adminForwarder: string | undefined;
+    let reprojectJob: string | undefined;
+    let forgetting = '';
+    let forgotten = '';
 
     const send = (call: Call, auth: Credential, xapi: boolean) =>
       fetch(`${app.url}${call.path}`, {
@@ -205,6 +234,8 @@ for (const [backend, open] of recordStoreFactories) {
         'tampered token': bearer(tampered),
         'token without exp': bearer(noExp),
         'admin token': bearer(ADMIN_TOKEN),
+        // the channel token of an earlier run of the server: as long as the current one, not it
+        'old admin token': bearer(OLD_ADMIN_TOKEN),
         'registration token': bearer(REGISTRATION_TOKEN),
       } satisfies Record<Column, Credential>);
 
@@ -267,23 +298,23 @@ for (const [backend, open] of recordStoreFactories) {
     });
 
     const agentQuery = (t: Target) => q(json(t.agent));
-    // Each row lists the 16 statuses in COLUMNS order:
-    //   none wrng full read othT revk rvTk lrnO lrnX insO insX expd tamp noEx admn regT
+    // Each row lists the 17 statuses in COLUMNS order:
+    //   none wrng full read othT revk rvTk lrnO lrnX insO insX expd tamp noEx admn oldA regT
     const rows: Row[] = [
       {
         name: 'GET /xapi/about',
-        expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+        expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
         call: () => ({ path: '/xapi/about' }),
       },
       {
         name: 'GET /xapi/profile',
-        expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+        expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
         call: () => ({ path: '/xapi/profile' }),
       },
       {
         name: 'GET /xapi/statements?agent=…',
         xapi: true,
-        expect: [401, 401, 200, 200, 200, 401, 401, 200, 200, 200, 200, 401, 401, 401, 401, 401],
+        expect: [401, 401, 200, 200, 200, 401, 401, 200, 200, 200, 200, 401, 401, 401, 401, 401, 401],
         call: (t) => ({ path: `/xapi/statements?agent=${agentQuery(t)}` }),
         async check(res, t) {
           const ids = ((await res.json()) as { statements: { id: string }[] }).statements.map((s) => s.id);
@@ -294,25 +325,25 @@ for (const [backend, open] of recordStoreFactories) {
       {
         name: 'GET /xapi/statements?statementId=…',
         xapi: true,
-        expect: [401, 401, 200, 200, 404, 401, 401, 200, 404, 200, 404, 401, 401, 401, 401, 401],
+        expect: [401, 401, 200, 200, 404, 401, 401, 200, 404, 200, 404, 401, 401, 401, 401, 401, 401],
         call: (t) => ({ path: `/xapi/statements?statementId=${t.statementId}` }),
       },
       {
         name: 'GET /xapi/statements?voidedStatementId=…',
         xapi: true,
-        expect: [401, 401, 200, 200, 404, 401, 401, 200, 404, 200, 404, 401, 401, 401, 401, 401],
+        expect: [401, 401, 200, 200, 404, 401, 401, 200, 404, 200, 404, 401, 401, 401, 401, 401, 401],
         call: (t) => ({ path: `/xapi/statements?voidedStatementId=${t.voidedId}` }),
       },
       {
         name: 'GET /xapi/statements?more=… (a cursor of the full key)',
         xapi: true,
-        expect: [401, 401, 200, 200, 403, 401, 401, 403, 403, 403, 403, 401, 401, 401, 401, 401],
+        expect: [401, 401, 200, 200, 403, 401, 401, 403, 403, 403, 403, 401, 401, 401, 401, 401, 401],
         call: () => ({ path: moreOfFullKey }),
       },
       {
         name: 'PUT /xapi/statements',
         xapi: true,
-        expect: [401, 401, 204, 403, 204, 401, 401, 204, 403, 403, 403, 401, 401, 401, 401, 401],
+        expect: [401, 401, 204, 403, 204, 401, 401, 204, 403, 403, 403, 401, 401, 401, 401, 401, 401],
         call: (t) => {
           const s = fresh(nameless(t.agent), inCourse(t.course));
           return { method: 'PUT', path: `/xapi/statements?statementId=${s.id}`, body: json(s) };
@@ -321,7 +352,7 @@ for (const [backend, open] of recordStoreFactories) {
       {
         name: 'POST /xapi/statements',
         xapi: true,
-        expect: [401, 401, 200, 403, 200, 401, 401, 200, 403, 403, 403, 401, 401, 401, 401, 401],
+        expect: [401, 401, 200, 403, 200, 401, 401, 200, 403, 403, 403, 401, 401, 401, 401, 401, 401],
         call: (t) => ({
           method: 'POST',
           path: '/xapi/statements',
@@ -331,7 +362,7 @@ for (const [backend, open] of recordStoreFactories) {
       {
         name: 'POST /xapi/statements (voiding)',
         xapi: true,
-        expect: [401, 401, 200, 403, 200, 401, 401, 200, 403, 403, 403, 401, 401, 401, 401, 401],
+        expect: [401, 401, 200, 403, 200, 401, 401, 200, 403, 403, 403, 401, 401, 401, 401, 401, 401],
         async call(t) {
           // a fresh target each time: a voided statement cannot be voided twice
           const target = fresh(nameless(t.agent), inCourse(t.course));
@@ -357,7 +388,7 @@ for (const [backend, open] of recordStoreFactories) {
       {
         name: 'GET /xapi/activities/state',
         xapi: true,
-        expect: [401, 401, 200, 200, 404, 401, 401, 200, 403, 403, 403, 401, 401, 401, 401, 401],
+        expect: [401, 401, 200, 200, 404, 401, 401, 200, 403, 403, 403, 401, 401, 401, 401, 401, 401],
         call: (t) => ({
           path: `/xapi/activities/state?activityId=${q(Q)}&agent=${agentQuery(t)}&stateId=bookmark`,
         }),
@@ -365,7 +396,7 @@ for (const [backend, open] of recordStoreFactories) {
       {
         name: 'PUT /xapi/activities/state',
         xapi: true,
-        expect: [401, 401, 204, 403, 204, 401, 401, 204, 403, 403, 403, 401, 401, 401, 401, 401],
+        expect: [401, 401, 204, 403, 204, 401, 401, 204, 403, 403, 403, 401, 401, 401, 401, 401, 401],
         call: (t) => ({
           method: 'PUT',
           path: `/xapi/activities/state?activityId=${q(Q)}&agent=${agentQuery(t)}&stateId=${randomUUID()}`,
@@ -375,7 +406,7 @@ for (const [backend, open] of recordStoreFactories) {
       {
         name: 'DELETE /xapi/activities/state',
         xapi: true,
-        expect: [401, 401, 204, 403, 204, 401, 401, 204, 403, 403, 403, 401, 401, 401, 401, 401],
+        expect: [401, 401, 204, 403, 204, 401, 401, 204, 403, 403, 403, 401, 401, 401, 401, 401, 401],
         call: (t) => ({
           method: 'DELETE',
           path: `/xapi/activities/state?activityId=${q(Q)}&agent=${agentQuery(t)}&stateId=${randomUUID()}`,
@@ -384,13 +415,13 @@ for (const [backend, open] of recordStoreFactories) {
       {
         name: 'GET /xapi/activities/profile',
         xapi: true,
-        expect: [401, 401, 200, 200, 404, 401, 401, 200, 200, 403, 403, 401, 401, 401, 401, 401],
+        expect: [401, 401, 200, 200, 404, 401, 401, 200, 200, 403, 403, 401, 401, 401, 401, 401, 401],
         call: () => ({ path: `/xapi/activities/profile?activityId=${q(Q)}&profileId=config` }),
       },
       {
         name: 'PUT /xapi/activities/profile',
         xapi: true,
-        expect: [401, 401, 204, 403, 204, 401, 401, 403, 403, 403, 403, 401, 401, 401, 401, 401],
+        expect: [401, 401, 204, 403, 204, 401, 401, 403, 403, 403, 403, 401, 401, 401, 401, 401, 401],
         call: () => ({
           method: 'PUT',
           path: `/xapi/activities/profile?activityId=${q(Q)}&profileId=${randomUUID()}`,
@@ -401,13 +432,13 @@ for (const [backend, open] of recordStoreFactories) {
       {
         name: 'GET /xapi/agents/profile',
         xapi: true,
-        expect: [401, 401, 200, 200, 404, 401, 401, 200, 403, 403, 403, 401, 401, 401, 401, 401],
+        expect: [401, 401, 200, 200, 404, 401, 401, 200, 403, 403, 403, 401, 401, 401, 401, 401, 401],
         call: (t) => ({ path: `/xapi/agents/profile?agent=${agentQuery(t)}&profileId=prefs` }),
       },
       {
         name: 'PUT /xapi/agents/profile',
         xapi: true,
-        expect: [401, 401, 204, 403, 204, 401, 401, 204, 403, 403, 403, 401, 401, 401, 401, 401],
+        expect: [401, 401, 204, 403, 204, 401, 401, 204, 403, 403, 403, 401, 401, 401, 401, 401, 401],
         call: (t) => ({
           method: 'PUT',
           path: `/xapi/agents/profile?agent=${agentQuery(t)}&profileId=${randomUUID()}`,
@@ -418,7 +449,7 @@ for (const [backend, open] of recordStoreFactories) {
       {
         name: 'GET /xapi/agents',
         xapi: true,
-        expect: [401, 401, 200, 200, 200, 401, 401, 200, 403, 403, 403, 401, 401, 401, 401, 401],
+        expect: [401, 401, 200, 200, 200, 401, 401, 200, 403, 403, 403, 401, 401, 401, 401, 401, 401],
         // the request names no one, so a name in the Person comes from the tenant's statements
         call: (t) => ({ path: `/xapi/agents?agent=${q(json({ account: t.agent.account }))}` }),
         async check(res, t) {
@@ -430,12 +461,12 @@ for (const [backend, open] of recordStoreFactories) {
       {
         name: 'GET /xapi/activities',
         xapi: true,
-        expect: [401, 401, 200, 200, 200, 401, 401, 200, 200, 403, 403, 401, 401, 401, 401, 401],
+        expect: [401, 401, 200, 200, 200, 401, 401, 200, 200, 403, 403, 401, 401, 401, 401, 401, 401],
         call: () => ({ path: `/xapi/activities?activityId=${q(Q)}` }),
       },
       {
         name: 'POST /xapi/beacon',
-        expect: [401, 401, 401, 401, 401, 401, 401, 204, 403, 403, 403, 401, 401, 401, 401, 401],
+        expect: [401, 401, 401, 401, 401, 401, 401, 204, 403, 403, 403, 401, 401, 401, 401, 401, 401],
         call: (t, c) => ({
           method: 'POST',
           path: '/xapi/beacon',
@@ -449,7 +480,7 @@ for (const [backend, open] of recordStoreFactories) {
       },
       {
         name: 'POST /api/v1/tokens',
-        expect: [401, 401, 201, 403, 201, 401, 401, 403, 403, 403, 403, 401, 401, 401, 401, 401],
+        expect: [401, 401, 201, 403, 201, 401, 401, 403, 403, 403, 403, 401, 401, 401, 401, 401, 401],
         call: (t) => ({
           method: 'POST',
           path: '/api/v1/tokens',
@@ -459,19 +490,19 @@ for (const [backend, open] of recordStoreFactories) {
       {
         name: 'GET /lti/register?token=…',
         // past the registration token, the request lacks openid_configuration: 400
-        expect: [403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 400],
+        expect: [403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 400],
         call: (_t, c) => ({ path: `/lti/register${c.token ? `?token=${q(c.token)}` : ''}` }),
       },
       {
         name: 'GET /lti/login (unknown platform)',
-        expect: [400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400],
+        expect: [400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400],
         call: (_t, c) => ({
           path: `/lti/login?iss=${q('https://evil.example')}&login_hint=${q(c.token ?? 'x')}&target_link_uri=${q(`${PUBLIC_URL}/lti/launch`)}`,
         }),
       },
       {
         name: 'POST /lti/launch (forged id_token)',
-        expect: [400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400],
+        expect: [400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400],
         call: (_t, c) => ({
           method: 'POST',
           path: '/lti/launch',
@@ -481,7 +512,7 @@ for (const [backend, open] of recordStoreFactories) {
       },
       {
         name: 'POST /lti/deep-link (forged session)',
-        expect: [400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400],
+        expect: [400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400],
         call: (_t, c) => ({
           method: 'POST',
           path: '/lti/deep-link',
@@ -492,7 +523,7 @@ for (const [backend, open] of recordStoreFactories) {
       {
         name: 'POST /lti/deep-link/quiz (forged session)',
         // only the signed picker session authorizes the quiz editor: no credential opens it
-        expect: [400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400],
+        expect: [400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400],
         call: (_t, c) => ({
           method: 'POST',
           path: '/lti/deep-link/quiz',
@@ -503,14 +534,14 @@ for (const [backend, open] of recordStoreFactories) {
       {
         name: 'GET /elements/kairos-dashboard.js',
         // the bundles are public: any origin may load them, whoever asks
-        expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+        expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
         call: () => ({ path: '/elements/kairos-dashboard.js' }),
       },
       {
         name: 'GET /demo (demo mode, course not seeded yet)',
         // the embedded store's demo mode: public, but no token is minted before the demo course exists
         // (test/e2e/demo.test.ts covers the seeded course, and demo mode off)
-        expect: [503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503],
+        expect: [503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503, 503],
         call: () => ({ path: '/demo' }),
         async check(res) {
           if ((await res.text()).includes('eyJ')) return 'a token in the page';
@@ -518,14 +549,14 @@ for (const [backend, open] of recordStoreFactories) {
       },
       {
         name: 'POST /admin/v1/demo (seeds the demo tenant)',
-        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 202, 401],
+        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 202, 401, 401],
         call: () => ({ method: 'POST', path: '/admin/v1/demo', body: json({ learners: 5, days: 3 }) }),
       },
       {
         name: 'GET /dashboard (Bearer)',
         // a dashboard shows the token's own course: there is no way to ask for another. It authenticates like
         // the API: a key is a valid credential (403: it is no instructor token), a bad one is a 401
-        expect: [401, 401, 403, 403, 403, 401, 401, 403, 403, 200, 200, 401, 401, 401, 401, 401],
+        expect: [401, 401, 403, 403, 403, 401, 401, 403, 403, 200, 200, 401, 401, 401, 401, 401, 401],
         call: () => ({ path: '/dashboard', headers: { accept: 'application/json' } }),
         async check(res) {
           const id = ((await res.json()) as { context: { id: string } }).context.id;
@@ -534,7 +565,7 @@ for (const [backend, open] of recordStoreFactories) {
       },
       {
         name: 'POST /dashboard (form token)',
-        expect: [401, 401, 403, 403, 403, 401, 401, 403, 403, 200, 200, 401, 401, 401, 401, 401],
+        expect: [401, 401, 403, 403, 403, 401, 401, 403, 403, 200, 200, 401, 401, 401, 401, 401, 401],
         call: (_t, c) => ({
           method: 'POST',
           path: '/dashboard',
@@ -544,7 +575,7 @@ for (const [backend, open] of recordStoreFactories) {
       },
       {
         name: 'POST /dashboard/grades/retry',
-        expect: [401, 401, 403, 403, 403, 401, 401, 403, 403, 200, 200, 401, 401, 401, 401, 401],
+        expect: [401, 401, 403, 403, 403, 401, 401, 403, 403, 200, 200, 401, 401, 401, 401, 401, 401],
         call: (_t, c) => ({
           method: 'POST',
           path: '/dashboard/grades/retry',
@@ -554,12 +585,12 @@ for (const [backend, open] of recordStoreFactories) {
       },
       {
         name: 'GET /admin/v1/keys',
-        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 200, 401],
+        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 200, 401, 401],
         call: () => ({ path: '/admin/v1/keys' }),
       },
       {
         name: 'POST /admin/v1/keys',
-        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 201, 401],
+        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 201, 401, 401],
         call: () => ({
           method: 'POST',
           path: '/admin/v1/keys',
@@ -568,14 +599,14 @@ for (const [backend, open] of recordStoreFactories) {
       },
       {
         name: 'DELETE /admin/v1/keys/:key (unknown key)',
-        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 404, 401],
+        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 404, 401, 401],
         call: () => ({ method: 'DELETE', path: '/admin/v1/keys/kk_unknown' }),
       },
       // analytics (issue 9): a key of the tenant reads every course; a token only its course; a learner only
       // itself; writes need analytics/write; another tenant's key sees an empty course of its own tenant
       {
         name: 'GET /api/v1/courses',
-        expect: [401, 401, 200, 200, 200, 401, 401, 403, 403, 200, 200, 401, 401, 401, 401, 401],
+        expect: [401, 401, 200, 200, 200, 401, 401, 403, 403, 200, 200, 401, 401, 401, 401, 401, 401],
         call: () => ({ path: '/api/v1/courses' }),
         async check(res, _t, column) {
           const ids = ((await res.json()) as { courses: { iri: string }[] }).courses.map((c) => c.iri);
@@ -592,7 +623,7 @@ for (const [backend, open] of recordStoreFactories) {
       ...['overview', 'stuck-points', 'competencies', 'learners', 'productions', 'transitions'].map(
         (what): Row => ({
           name: `GET /api/v1/courses/{course}/${what}`,
-          expect: [401, 401, 200, 200, 200, 401, 401, 403, 403, 200, 403, 401, 401, 401, 401, 401],
+          expect: [401, 401, 200, 200, 200, 401, 401, 403, 403, 200, 403, 401, 401, 401, 401, 401, 401],
           call: (t) => ({ path: `/api/v1/courses/${q(t.course)}/${what}` }),
           async check(res, _t, column) {
             // another tenant's course of the same IRI is its own: nothing of this tenant's statements in it
@@ -605,7 +636,7 @@ for (const [backend, open] of recordStoreFactories) {
       {
         name: 'GET /api/v1/courses/{course}/learners/{learner}',
         // another tenant reads the learner of the same name in its own course (cells wrote there), never this one's
-        expect: [401, 401, 200, 200, 200, 401, 401, 200, 403, 200, 403, 401, 401, 401, 401, 401],
+        expect: [401, 401, 200, 200, 200, 401, 401, 200, 403, 200, 403, 401, 401, 401, 401, 401, 401],
         call: (t) => ({
           path: `/api/v1/courses/${q(t.course)}/learners/${q(`account:https://lms.example|${t.agent.account.name}`)}`,
         }),
@@ -619,12 +650,12 @@ for (const [backend, open] of recordStoreFactories) {
       },
       {
         name: 'GET /api/v1/courses/{course}/activities/{activity}',
-        expect: [401, 401, 200, 200, 200, 401, 401, 403, 403, 200, 403, 401, 401, 401, 401, 401],
+        expect: [401, 401, 200, 200, 200, 401, 401, 403, 403, 200, 403, 401, 401, 401, 401, 401, 401],
         call: (t) => ({ path: `/api/v1/courses/${q(t.course)}/activities/${q(Q)}` }),
       },
       {
         name: 'GET /api/v1/courses/{course}/events (live)',
-        expect: [401, 401, 200, 200, 200, 401, 401, 403, 403, 200, 403, 401, 401, 401, 401, 401],
+        expect: [401, 401, 200, 200, 200, 401, 401, 403, 403, 200, 403, 401, 401, 401, 401, 401, 401],
         call: (t) => ({ path: `/api/v1/courses/${q(t.course)}/events` }),
       },
       ...(
@@ -647,7 +678,7 @@ for (const [backend, open] of recordStoreFactories) {
       ).map(
         ([method, what, body, ok]): Row => ({
           name: `${method} /api/v1/courses/{course}/${what}`,
-          expect: [401, 401, ok, 403, ok, 401, 401, 403, 403, ok, 403, 401, 401, 401, 401, 401],
+          expect: [401, 401, ok, 403, ok, 401, 401, 403, 403, ok, 403, 401, 401, 401, 401, 401, 401],
           call: (t) => ({
             method,
             path: `/api/v1/courses/${q(t.course)}/${what}`,
@@ -657,12 +688,12 @@ for (const [backend, open] of recordStoreFactories) {
       ),
       {
         name: 'GET /api/v1/frameworks',
-        expect: [401, 401, 200, 200, 200, 401, 401, 403, 403, 200, 200, 401, 401, 401, 401, 401],
+        expect: [401, 401, 200, 200, 200, 401, 401, 403, 403, 200, 200, 401, 401, 401, 401, 401, 401],
         call: () => ({ path: '/api/v1/frameworks' }),
       },
       {
         name: 'POST /api/v1/frameworks (CSV)',
-        expect: [401, 401, 201, 403, 201, 401, 401, 403, 403, 403, 403, 401, 401, 401, 401, 401],
+        expect: [401, 401, 201, 403, 201, 401, 401, 403, 403, 403, 403, 401, 401, 401, 401, 401, 401],
         call: () => ({
           method: 'POST',
           path: '/api/v1/frameworks?framework=f1',
@@ -678,13 +709,13 @@ for (const [backend, open] of recordStoreFactories) {
       ).map(
         ([path, body]): Row => ({
           name: `PUT ${path}`,
-          expect: [401, 401, 200, 403, 200, 401, 401, 403, 403, 403, 403, 401, 401, 401, 401, 401],
+          expect: [401, 401, 200, 403, 200, 401, 401, 403, 403, 403, 403, 401, 401, 401, 401, 401, 401],
           call: () => ({ method: 'PUT', path, body: json(body) }),
         }),
       ),
       {
         name: 'POST /api/v1/forwarders',
-        expect: [401, 401, 201, 403, 201, 401, 401, 403, 403, 403, 403, 401, 401, 401, 401, 401],
+        expect: [401, 401, 201, 403, 201, 401, 401, 403, 403, 403, 403, 401, 401, 401, 401, 401, 401],
         call: () => ({
           method: 'POST',
           path: '/api/v1/forwarders',
@@ -695,7 +726,7 @@ for (const [backend, open] of recordStoreFactories) {
       },
       {
         name: 'GET /api/v1/forwarders',
-        expect: [401, 401, 200, 403, 200, 401, 401, 403, 403, 403, 403, 401, 401, 401, 401, 401],
+        expect: [401, 401, 200, 403, 200, 401, 401, 403, 403, 403, 403, 401, 401, 401, 401, 401, 401],
         call: () => ({ path: '/api/v1/forwarders' }),
         check: async (res, _t, column) => {
           const { forwarders } = (await res.json()) as { forwarders: { tenantId: string }[] };
@@ -705,27 +736,204 @@ for (const [backend, open] of recordStoreFactories) {
       },
       {
         name: 'DELETE /api/v1/forwarders/{id}',
-        expect: [401, 401, 404, 403, 404, 401, 401, 403, 403, 403, 403, 401, 401, 401, 401, 401],
+        expect: [401, 401, 404, 403, 404, 401, 401, 403, 403, 403, 403, 401, 401, 401, 401, 401, 401],
         call: () => ({ method: 'DELETE', path: `/api/v1/forwarders/${randomUUID()}` }),
       },
       {
         name: 'GET /api/v1/openapi.json',
-        expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+        expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
         call: () => ({ path: '/api/v1/openapi.json' }),
       },
       {
         name: 'GET /admin/v1/platforms',
-        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 200, 401],
+        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 200, 401, 401],
         call: () => ({ path: '/admin/v1/platforms' }),
       },
       {
         name: 'POST /admin/v1/import',
-        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 200, 401],
+        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 200, 401, 401],
         call: () => ({
           method: 'POST',
           path: '/admin/v1/import',
           body: json({ tenantId: TENANT, statements: [fresh(nameless(ALICE))], version: '2.0.0' }),
         }),
+      },
+      // the rest of /admin/v1 (issue 12): the admin channel's token only, and a refused command leaves no
+      // trace (no forwarder, platform, job or audit entry). They act on ADMIN_TENANT, which no other row
+      // reads; export and forget on TENANT name one learner and their tenant
+      {
+        name: 'POST /admin/v1/forwarders',
+        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 201, 401, 401],
+        call: () => ({
+          method: 'POST',
+          path: '/admin/v1/forwarders',
+          body: json({
+            tenantId: ADMIN_TENANT,
+            endpoint: 'https://lrs.invalid/xapi/',
+            username: 'k',
+            password: 'forward-secret',
+          }),
+        }),
+        async check(res) {
+          const body = await res.text();
+          adminForwarder = (JSON.parse(body) as { id: string }).id;
+          if (body.includes('forward-secret')) return 'the answer shows the secret';
+        },
+      },
+      {
+        name: 'GET /admin/v1/forwarders',
+        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 200, 401, 401],
+        call: () => ({ path: `/admin/v1/forwarders?tenant=${ADMIN_TENANT}` }),
+        async check(res) {
+          const body = await res.text();
+          if (body.includes('forward-secret')) return 'the answer shows the secret';
+          const ids = (JSON.parse(body) as { id: string }[]).map((f) => f.id);
+          if (json(ids) !== json([adminForwarder])) return `lists ${ids.join(', ')}`;
+        },
+      },
+      {
+        name: 'DELETE /admin/v1/forwarders/:tenant/:id',
+        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 200, 401, 401],
+        call: () => ({ method: 'DELETE', path: `/admin/v1/forwarders/${ADMIN_TENANT}/${adminForwarder}` }),
+        // the refused cells ran first: the forwarder was still there for the admin token to remove
+        check: async (res) =>
+          ((await res.json()) as { removed: boolean }).removed ? undefined : 'nothing removed',
+      },
+      {
+        name: 'POST /admin/v1/platforms',
+        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 201, 401, 401],
+        call: () => ({ method: 'POST', path: '/admin/v1/platforms', body: json(ADMIN_PLATFORM) }),
+        check: async (res) =>
+          ((await res.json()) as { tenantId: string }).tenantId === ADMIN_PLATFORM_TENANT
+            ? undefined
+            : 'another tenant',
+      },
+      {
+        name: 'POST /admin/v1/platforms/:tenant/rotate-key',
+        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 200, 401, 401],
+        call: () => ({ method: 'POST', path: `/admin/v1/platforms/${ADMIN_PLATFORM_TENANT}/rotate-key` }),
+      },
+      {
+        name: 'DELETE /admin/v1/platforms/:tenant',
+        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 200, 401, 401],
+        call: () => ({ method: 'DELETE', path: `/admin/v1/platforms/${ADMIN_PLATFORM_TENANT}` }),
+      },
+      {
+        name: 'POST /admin/v1/frameworks',
+        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 200, 401, 401],
+        call: () => ({
+          method: 'POST',
+          path: '/admin/v1/frameworks',
+          body: json({
+            tenantId: ADMIN_TENANT,
+            framework: {
+              framework: 'f-admin',
+              title: 'Admin',
+              source: 'csv',
+              competencies: [{ competency: 'https://c.example/admin/k1', code: 'K1', title: 'One' }],
+            },
+          }),
+        }),
+        check: async (res) => {
+          const { imported } = (await res.json()) as { imported: number };
+          return imported === 1 ? undefined : `${imported} imported`;
+        },
+      },
+      {
+        name: 'POST /admin/v1/reproject',
+        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 202, 401, 401],
+        call: () => ({ method: 'POST', path: '/admin/v1/reproject', body: json({ tenantId: ADMIN_TENANT }) }),
+        async check(res) {
+          reprojectJob = ((await res.json()) as { id?: string }).id;
+          return reprojectJob ? undefined : 'no job id';
+        },
+      },
+      {
+        name: 'GET /admin/v1/reproject/:id',
+        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 200, 401, 401],
+        call: () => ({ path: `/admin/v1/reproject/${reprojectJob}` }),
+      },
+      {
+        name: 'GET /admin/v1/demo?course=… (the course the demo row seeds)',
+        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 200, 401, 401],
+        call: () => ({
+          path: `/admin/v1/demo?course=${q(demoCourseIri({ ...DEMO_DEFAULTS, learners: 5, days: 3 }))}`,
+        }),
+      },
+      {
+        name: 'POST /admin/v1/privacy/export',
+        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 200, 401, 401],
+        call: () => ({
+          method: 'POST',
+          path: '/admin/v1/privacy/export',
+          body: json({ learner: ALICE_ID, tenantId: TENANT }),
+        }),
+        async check(res) {
+          const data = (await res.json()) as LearnerExport;
+          const tenants = data.tenants.map((t) => t.tenantId);
+          if (json(tenants) !== json([TENANT])) return `exports tenants ${tenants.join(', ')}`;
+          const ids = data.tenants[0]!.statements.map((s) => (s as { id: string }).id);
+          if (!ids.includes(seeded.alice)) return `misses ${seeded.alice}`;
+          const others = [seeded.bob, seeded.bobVoided].filter((id) => ids.includes(id));
+          if (others.length > 0) return `exports bob's ${others.join(', ')}`;
+        },
+      },
+      {
+        name: 'POST /admin/v1/privacy/forget (a learner of this cell)',
+        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 200, 401, 401],
+        async call(t) {
+          // each cell forgets a learner of its own, with one statement: no other row's data goes
+          forgetting = `gone-${randomUUID()}`;
+          const s = fresh({ objectType: 'Agent', account: account(forgetting) });
+          expect((await asFullKey({ method: 'POST', path: '/xapi/statements', body: json(s) })).status).toBe(
+            200,
+          );
+          t.statementId = s.id;
+          return {
+            method: 'POST',
+            path: '/admin/v1/privacy/forget',
+            body: json({ learner: learnerId(forgetting), tenantId: TENANT }),
+          };
+        },
+        checkAll: true,
+        async check(res, t) {
+          const erased = !(await statementVisible(t.statementId));
+          if (erased !== (res.status === 200)) return `statement ${erased ? 'erased' : 'kept'}`;
+          if (!(await statementVisible(seeded.alice))) return 'erased alice’s statement';
+          if (res.status !== 200) return;
+          forgotten = forgetting;
+          const body = await res.text();
+          if (body.includes(forgetting)) return 'the answer names the learner in clear';
+          const { learner, tenants } = JSON.parse(body) as ForgetSummary;
+          if (learner !== learnerDigest(TEST_SECRET, learnerId(forgetting))) return `learner ${learner}`;
+          const counts = tenants.map((x) => [x.tenantId, x.statements]);
+          if (json(counts) !== json([[TENANT, 1]])) return `erased ${json(counts)}`;
+        },
+      },
+      {
+        name: 'GET /admin/v1/audit',
+        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 200, 401, 401],
+        call: () => ({ path: '/admin/v1/audit' }),
+        async check(res) {
+          const body = await res.text();
+          for (const name of [ALICE.account.name, forgotten].filter(Boolean))
+            if (body.includes(`|${name}`)) return `the log names ${name} in clear`;
+          const entries = JSON.parse(body) as AuditEntry[];
+          // one entry each: the refused cells left none
+          const of = (action: string) =>
+            entries
+              .filter((e) => e.action === action)
+              .map((e) => `${e.actor} ${e.tenantId} ${e.target}`)
+              .join('; ');
+          const by = 'cli (admin channel)';
+          const digest = (id: string) => learnerDigest(TEST_SECRET, id);
+          if (of('export') !== `${by} ${TENANT} learner:${digest(ALICE_ID)}`)
+            return `export: ${of('export')}`;
+          if (of('forget') !== `${by} ${TENANT} learner:${digest(learnerId(forgotten))}`)
+            return `forget: ${of('forget')}`;
+          if (of('forwarder.add') !== `${by} ${ADMIN_TENANT} ${adminForwarder}`)
+            return `forwarder.add: ${of('forwarder.add')}`;
+        },
       },
     ];
 
