@@ -66,6 +66,27 @@ describe('kairos serve', () => {
     );
   });
 
+  it('tries a store three times, then exits with the reason, leaving nothing that keeps it running', async () => {
+    const closed = 'redis://127.0.0.1:1/0';
+    const dataDir = tempDataDir(); // (one embedded database for both: a first one takes ~10 s)
+    const r = await runKairos(['serve'], { REDIS_URL: closed, KAIROS_DATA_DIR: dataDir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /Redis at redis:\/\/127\.0\.0\.1:1\/0 did not answer \(connect ECONNREFUSED[^)]*\); trying again \(2\/3\)/,
+    );
+    expect(r.stderr).toMatch(/trying again \(3\/3\)/);
+    expect(r.stderr).toMatch(
+      /cannot reach Redis at REDIS_URL=redis:\/\/127\.0\.0\.1:1\/0: connect ECONNREFUSED/,
+    );
+    const m = await runKairos(['serve'], {
+      MONGODB_URL: 'mongodb://127.0.0.1:1/none',
+      KAIROS_DATA_DIR: dataDir,
+      KAIROS_STORE_TIMEOUT_MS: '500',
+    });
+    expect(m.code).toBe(1);
+    expect(m.stderr).toMatch(/cannot reach MongoDB at MONGODB_URL=mongodb:\/\/127\.0\.0\.1:1\/none/);
+  });
+
   it('runs on PostgreSQL, MongoDB and Redis together', async () => {
     const [pg, mongo, redis] = await Promise.all([
       serviceUrl('postgres'),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFailed } from 'vitest';
 import { type KairosProcess, runKairos, startKairos, tempDataDir } from '../support/kairos-process.js';
 import { serviceUrl } from '../support/services.js';
 import {
@@ -162,6 +162,26 @@ function readinessProbe(url: string) {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Awaits `work`, failing with `what` when it takes longer than `boundMs` (so a stuck step names itself instead
+ * of running into the test's timeout); records how long it took in `timings`.
+ */
+async function within<T>(timings: string[], what: string, boundMs: number, work: Promise<T>): Promise<T> {
+  const t0 = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what}: not done within ${boundMs} ms`)), boundMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    timings.push(`${what} ${Date.now() - t0} ms`);
+  }
+}
+
 async function waitUntil(what: string, fn: () => Promise<boolean>, timeoutMs = 30_000): Promise<number> {
   const t0 = Date.now();
   while (Date.now() - t0 < timeoutMs) {
@@ -246,7 +266,9 @@ describe.concurrent('a store stopped, restarted, hanging, back', () => {
         await proxy?.close();
         await service?.destroy();
       });
-      const started = await scenario.start();
+      const timings: string[] = [];
+      onTestFailed(() => console.log(`${scenario.name}, steps: ${timings.join('; ')}`));
+      const started = await within(timings, 'start the store', 60_000, scenario.start());
       service = started.service;
       proxy = await freezableProxy(service.port);
       const storeUrl = new URL(service.url);
@@ -257,17 +279,22 @@ describe.concurrent('a store stopped, restarted, hanging, back', () => {
         KAIROS_STORE_TIMEOUT_MS: String(STORE_TIMEOUT_MS),
       };
       // (a first embedded database takes ~10 s, much more on a loaded machine)
-      const migrated = await runKairos(['migrate'], env, 180_000);
+      const migrated = await within(timings, 'migrate', 150_000, runKairos(['migrate'], env, 150_000));
       expect(migrated.code, migrated.stderr).toBe(0);
-      const keys = await runKairos(
-        ['keys', 'create', '--name', 'faults', '--tenant', 'faults', '--scopes', 'all', '--json'],
-        env,
-        180_000,
+      const keys = await within(
+        timings,
+        'create a key',
+        60_000,
+        runKairos(
+          ['keys', 'create', '--name', 'faults', '--tenant', 'faults', '--scopes', 'all', '--json'],
+          env,
+          60_000,
+        ),
       );
       expect(keys.code, keys.stderr).toBe(0);
       const key = JSON.parse(keys.stdout) as { key: string; secret: string };
       const auth = `Basic ${Buffer.from(`${key.key}:${key.secret}`).toString('base64')}`;
-      kairos = await startKairos(env, 180_000);
+      kairos = await within(timings, 'start Kairos', 120_000, startKairos(env, 120_000));
       const url = kairos.url;
 
       const load = loadClient(url, auth);
@@ -292,7 +319,7 @@ describe.concurrent('a store stopped, restarted, hanging, back', () => {
         await service.stop();
         await sleep(PHASE_MS);
         marks.restarted = Date.now();
-        await service.start();
+        await within(timings, 'restart the store', 60_000, service.start());
         resumedAfterRestart = await waitUntil('service after the restart', async () =>
           load.answers.some((a) => a.at > marks.restarted! && a.status === 200),
         );
@@ -315,11 +342,11 @@ describe.concurrent('a store stopped, restarted, hanging, back', () => {
         );
         await sleep(2_500); // readiness samples a second past the first ready answer
       } finally {
-        await load.stop();
-        await ready.stop();
+        await within(timings, 'stop the load', 70_000, load.stop());
+        await within(timings, 'stop the probe', 15_000, ready.stop());
         dump();
       }
-      const left = await load.resendUnacknowledged();
+      const left = await within(timings, 'resend the unacknowledged', 60_000, load.resendUnacknowledged());
 
       // every answer: a success or a 503 that says when to retry; none took longer than the bound
       const byStatus = new Map<number, number>();
@@ -368,7 +395,7 @@ describe.concurrent('a store stopped, restarted, hanging, back', () => {
 
       // nothing acknowledged is lost, nothing is stored twice, and the client delivered the rest
       expect(left).toBe(0);
-      const ids = await storedIds(url, auth);
+      const ids = await within(timings, 'read every stored id', 60_000, storedIds(url, auth));
       const stored = new Set(ids);
       expect(ids.length).toBe(stored.size);
       const lost = [...load.acked].filter((id) => !stored.has(id));
@@ -378,17 +405,22 @@ describe.concurrent('a store stopped, restarted, hanging, back', () => {
         `  ${scenario.name}: sent ${load.sent()}, acknowledged ${load.acked.size}, stored ${stored.size}, lost ${lost.length}; ` +
           `answers ${[...byStatus].map(([s, n]) => `${s}×${n}`).join(' ')}, reads ${load.reads.length} ` +
           `(503×${load.reads.filter((r) => r.status === 503).length}), slowest ${slowest} ms (bound ${ANSWER_BOUND_MS}); ` +
-          `resumed ${resumedAfterRestart} ms after the restart, ${resumedAfterHang} ms after the hang`,
+          `resumed ${resumedAfterRestart} ms after the restart, ${resumedAfterHang} ms after the hang; steps: ${timings.join('; ')}`,
       );
       expect(kairos.stdout() + kairos.stderr()).not.toMatch(/unhandled error/);
 
       // and a server whose store is down still stops on SIGTERM, within its shutdown timeout (10 s)
       await service.stop();
       const stopping = Date.now();
-      const code = await kairos.stop();
+      const code = await within(timings, 'SIGTERM with the store down', 20_000, kairos.stop()).catch(
+        (error: Error) => {
+          kairos!.child.kill('SIGKILL');
+          throw new Error(`${error.message}\n${kairos!.stderr().slice(-3000)}`);
+        },
+      );
       expect(Date.now() - stopping).toBeLessThan(15_000);
       expect(code).toBe(0);
     },
-    LONG ? 600_000 : 400_000,
+    LONG ? 900_000 : 600_000,
   );
 });

@@ -16,13 +16,46 @@ import type { Cache, RecordStore, Stores } from './types.js';
 /** What {@link openStores} reports while it works (first PGlite start takes several seconds). */
 export type OpenProgress = (message: string) => void;
 
+/** An error's message, or its code where it has none (Node's AggregateError of a refused `localhost`). */
+const reason = (error: unknown): string =>
+  (error as Error)?.message || (error as { code?: string })?.code || String(error);
+
 const unreachable = (what: string, variable: string, url: string, cause: unknown) =>
   new KairosError(
     'store_unreachable',
-    `cannot reach ${what} at ${variable}=${redact(url)}: ${(cause as Error).message ?? cause}. ` +
+    `cannot reach ${what} at ${variable}=${redact(url)}: ${reason(cause)}. ` +
       `Check that the server runs and the URL is right, or unset ${variable} to use the embedded default.`,
     { cause },
   );
+
+/** First contacts with a store server: one still starting, or this process busy starting, gets more chances. */
+const FIRST_CONTACT_ATTEMPTS = 3;
+const FIRST_CONTACT_PAUSE_MS = 1_000;
+
+/**
+ * Makes the first contact with a store server with `attempt` (which cleans up after itself when it fails),
+ * up to {@link FIRST_CONTACT_ATTEMPTS} times, saying so between attempts; then fails as `unreachable`.
+ */
+async function firstContact<T>(
+  what: string,
+  variable: string,
+  url: string,
+  say: OpenProgress,
+  attempt: () => Promise<T>,
+): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (n >= FIRST_CONTACT_ATTEMPTS) throw unreachable(what, variable, url, error);
+      say(
+        `${what} at ${redact(url)} did not answer (${reason(error)}); ` +
+          `trying again (${n + 1}/${FIRST_CONTACT_ATTEMPTS})`,
+      );
+      await new Promise((r) => setTimeout(r, FIRST_CONTACT_PAUSE_MS));
+    }
+  }
+}
 
 /**
  * Opens the stores the configuration asks for (DESIGN.md "Storage"): PostgreSQL when `DATABASE_URL` is
@@ -43,9 +76,14 @@ export async function openStores(
   let cache: Cache | undefined;
   try {
     if (config.databaseUrl) {
-      sql = await openPostgres(config.databaseUrl, { timeoutMs });
-      await sql.pool.query('SELECT 1').catch((e) => {
-        throw unreachable('PostgreSQL', 'DATABASE_URL', config.databaseUrl!, e);
+      const url = config.databaseUrl;
+      sql = await firstContact('PostgreSQL', 'DATABASE_URL', url, say, async () => {
+        const db = await openPostgres(url, { timeoutMs });
+        await db.pool.query('SELECT 1').catch(async (e) => {
+          await db.close().catch(() => {});
+          throw e;
+        });
+        return db;
       });
     } else {
       lock = lockDataDir(config.dataDir);
@@ -57,17 +95,19 @@ export async function openStores(
       sql = await openPglite(join(config.dataDir, 'pglite'));
     }
     if (config.mongodbUrl) {
-      record = await MongoRecordStore.connect(config.mongodbUrl, { timeoutMs }).catch((e) => {
-        throw unreachable('MongoDB', 'MONGODB_URL', config.mongodbUrl!, e);
-      });
+      const url = config.mongodbUrl;
+      record = await firstContact('MongoDB', 'MONGODB_URL', url, say, () =>
+        MongoRecordStore.connect(url, { timeoutMs }),
+      );
     } else {
       record = new SqlRecordStore(sql, false);
     }
     const analytics = new SqlAnalyticsStore(sql, false);
-    cache = config.redisUrl
-      ? await RedisCache.connect(config.redisUrl, { timeoutMs }).catch((e) => {
-          throw unreachable('Redis', 'REDIS_URL', config.redisUrl!, e);
-        })
+    const redisUrl = config.redisUrl;
+    cache = redisUrl
+      ? await firstContact('Redis', 'REDIS_URL', redisUrl, say, () =>
+          RedisCache.connect(redisUrl, { timeoutMs }),
+        )
       : new MemoryCache();
     if (options.migrate !== false) {
       await record.migrate();

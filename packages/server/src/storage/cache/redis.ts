@@ -59,8 +59,18 @@ export class RedisCache implements Cache {
       commandTimeout: timeoutMs,
       connectTimeout: timeoutMs,
     });
-    redis.on('error', () => {}); // reconnects by itself; readiness reports the state
-    await redis.connect();
+    let lastError: Error | undefined;
+    redis.on('error', (e: Error) => {
+      lastError = e; // reconnects by itself; readiness reports the state
+    });
+    try {
+      await redis.connect();
+    } catch (error) {
+      // no reconnecting client left behind (it would keep the process alive), and the real reason
+      // (ECONNREFUSED, ETIMEDOUT, an AUTH error) rather than ioredis's "Connection is closed."
+      redis.disconnect();
+      throw lastError ?? error;
+    }
     return new RedisCache(redis, url, options.prefix ?? 'kairos:', timeoutMs);
   }
 

@@ -30,9 +30,15 @@ export async function connectMongo(
     socketTimeoutMS: timeoutMs,
     waitQueueTimeoutMS: timeoutMs,
   });
-  await conn.asPromise();
-  await conn.db!.command({ ping: 1 });
-  return conn;
+  try {
+    await conn.asPromise();
+    await conn.db!.command({ ping: 1 });
+    return conn;
+  } catch (error) {
+    // a failed first contact leaves nothing behind that would keep the process alive
+    await conn.close(true).catch(() => {});
+    throw error;
+  }
 }
 
 /** Applies pending migrations recorded in `kairos_migrations` (one document per role and version). */
