@@ -10,6 +10,9 @@ import type { AppDeps } from './http/app.js';
 import { lrsFeature } from './lrs/index.js';
 import { ltiFeature } from './lti/index.js';
 import { metricsFeature } from './metrics/index.js';
+import { asActor } from './privacy/actor.js';
+import { retentionJob } from './privacy/retention-job.js';
+import { RetentionSettings } from './privacy/retention-settings.js';
 
 /** The feature routers of the server, mounted in this order after health checks. */
 export const features: ((app: Express, deps: AppDeps) => void)[] = [
@@ -21,6 +24,7 @@ export const features: ((app: Express, deps: AppDeps) => void)[] = [
   analyticsFeature,
   assetsFeature,
   adminFeature,
+  retentionFeature,
   // demo mode only; after admin, whose channel token also opens /admin/v1/demo
   demoFeature,
   ltiFeature,
@@ -37,4 +41,25 @@ function adminFeature(app: Express, deps: AppDeps): void {
     app.locals.projector,
   );
   app.use('/admin/v1', adminRouter({ token: () => deps.adminToken?.(), operations, bodyLimit: '50mb' }));
+}
+
+/** The daily retention check (docs/operations/privacy.md#retention), stopped at shutdown. */
+function retentionFeature(app: Express, deps: AppDeps): void {
+  const operations = localOperations(
+    deps.stores,
+    deps.config.publicUrl,
+    app.locals.consistency,
+    deps.secret,
+    app.locals.projector,
+  );
+  const settings = new RetentionSettings(deps.stores.record.keyed);
+  const job = retentionJob({
+    hasSettings: async () => (await settings.list()).length > 0,
+    run: () => asActor('server (retention job)', () => operations.runRetention({})),
+    logger: deps.logger,
+    everyMs: deps.config.retentionIntervalMs,
+    stopWaitMs: deps.config.shutdownTimeoutMs,
+  });
+  job.start();
+  deps.shutdown.add(() => job.stop());
 }

@@ -16,6 +16,13 @@ import { type AuditEntry, AuditLog } from '../privacy/audit.js';
 import { exportLearner, type LearnerExport } from '../privacy/export.js';
 import { type ForgetSummary, forgetLearner } from '../privacy/forget.js';
 import { learnerDigest } from '../privacy/identity.js';
+import { type RetentionSummary, runRetention } from '../privacy/retention.js';
+import {
+  assertKnownTenant,
+  type RetentionSetting,
+  RetentionSettings,
+  type RetentionStatus,
+} from '../privacy/retention-settings.js';
 import type { CredentialRecord, Stores } from '../storage/types.js';
 import { type ImportResult, importBatch } from './import.js';
 
@@ -58,6 +65,17 @@ export interface AdminOperations {
   exportLearner(input: { learner: string; tenantId?: string }): Promise<LearnerExport>;
   /** The audit log of administrative actions, oldest first. */
   audit(filter: { tenantId?: string; since?: string }): Promise<AuditEntry[]>;
+  /** Each tenant's retention setting and last run (`kairos retention show`). */
+  retentionStatus(): Promise<RetentionStatus[]>;
+  /** Sets a tenant's retention in months (`kairos retention set`); the tenant must exist. */
+  setRetention(tenantId: string, months: number): Promise<RetentionSetting>;
+  /** Removes a tenant's retention (`kairos retention clear`); false when it had none. */
+  clearRetention(tenantId: string): Promise<boolean>;
+  /** Purges what each tenant's retention no longer keeps, or counts it (`kairos retention run`). */
+  runRetention(
+    input: { tenantId?: string; dryRun?: boolean },
+    onProgress?: (line: string) => void,
+  ): Promise<RetentionSummary>;
 }
 
 const info = ({ secretHash: _, ...rest }: CredentialRecord): KeyInfo => rest;
@@ -95,7 +113,18 @@ export function localOperations(
       throw new KairosError('secret_required', 'privacy commands need the server secret (KAIROS_SECRET)');
     return secret;
   };
+  const retention = new RetentionSettings(stores.record.keyed);
   const ops: AdminOperations = {
+    retentionStatus: () => retention.list(),
+    async setRetention(tenantId, months) {
+      await assertKnownTenant(stores, tenantId);
+      return retention.set(tenantId, months);
+    },
+    async clearRetention(tenantId) {
+      await assertKnownTenant(stores, tenantId);
+      return retention.clear(tenantId);
+    },
+    runRetention: (input, onProgress) => runRetention(stores, projector, { ...input, onProgress }),
     forget: (input, onProgress) =>
       forgetLearner(stores, projector, { ...input, secret: serverSecret(), onProgress }),
     exportLearner: (input) => exportLearner(stores, input),
@@ -267,6 +296,38 @@ function audited(ops: AdminOperations, log: AuditLog, secret: () => string): Adm
         (s) => ({
           target: `learner:${s.learner}`,
           details: { tenants: s.tenants },
+        }),
+      ),
+    setRetention: (tenantId, months) =>
+      record(
+        'retention.set',
+        tenantId,
+        () => ops.setRetention(tenantId, months),
+        () => ({ details: { months } }),
+      ),
+    clearRetention: (tenantId) =>
+      record(
+        'retention.clear',
+        tenantId,
+        () => ops.clearRetention(tenantId),
+        (cleared) => ({ details: { cleared } }),
+      ),
+    runRetention: (input, onProgress) =>
+      record(
+        input.dryRun ? 'retention-dry-run' : 'retention',
+        input.tenantId,
+        () => ops.runRetention(input, onProgress),
+        (s) => ({
+          details: {
+            tenants: s.tenants.map(({ tenantId, months, cutoff, statements, documents, attachments }) => ({
+              tenantId,
+              months,
+              cutoff,
+              statements,
+              documents,
+              attachments,
+            })),
+          },
         }),
       ),
     exportLearner: (input) =>

@@ -56,6 +56,14 @@ export function remoteOperations(channel: AdminChannel): AdminOperations {
       if (filter.since) q.set('since', filter.since);
       return call('GET', `/audit${q.size > 0 ? `?${q}` : ''}`);
     },
+    retentionStatus: () => call('GET', '/retention'),
+    setRetention: (tenantId, months) => call('PUT', `/retention/${encodeURIComponent(tenantId)}`, { months }),
+    clearRetention: async (tenantId) =>
+      (await call<{ cleared: boolean }>('DELETE', `/retention/${encodeURIComponent(tenantId)}`)).cleared,
+    runRetention: async (input, onProgress) => {
+      if (!input.dryRun) onProgress?.('the server runs retention (each tenant purged is reprojected)');
+      return call('POST', '/retention/run', input);
+    },
     importStatements: (tenantId, statements, version) =>
       call('POST', '/import', { tenantId, statements, version }),
     importFramework: async (tenantId, framework) =>

@@ -5,6 +5,7 @@ import type { ParsedFramework } from '../analytics/frameworks/import.js';
 import type { ReprojectProgress } from '../analytics/projection/projector.js';
 import { HttpError } from '../errors.js';
 import { asActor } from '../privacy/actor.js';
+import { parseRetentionMonths } from '../privacy/retention-settings.js';
 import { isAdminToken } from './channel.js';
 import type { AdminOperations } from './operations.js';
 
@@ -52,6 +53,34 @@ export function adminRouter(options: {
     const tenantId = typeof req.query.tenant === 'string' ? req.query.tenant : undefined;
     const since = typeof req.query.since === 'string' ? req.query.since : undefined;
     res.json(await options.operations.audit({ tenantId, since }));
+  });
+  router.get('/retention', async (_req, res) => {
+    res.json(await options.operations.retentionStatus());
+  });
+  router.put('/retention/:tenant', async (req, res) => {
+    const months = req.body?.months as unknown;
+    if (typeof months !== 'number' && typeof months !== 'string')
+      throw new HttpError(400, 'invalid_retention', 'send {"months": N}, N a whole number of months');
+    const parsed = parseRetentionMonths(months);
+    if (parsed === undefined)
+      throw new HttpError(
+        400,
+        'invalid_retention',
+        'to remove a retention, DELETE /admin/v1/retention/{tenant}',
+      );
+    res.json(await options.operations.setRetention(req.params.tenant!, parsed));
+  });
+  router.delete('/retention/:tenant', async (req, res) => {
+    res.json({ cleared: await options.operations.clearRetention(req.params.tenant!) });
+  });
+  router.post('/retention/run', async (req, res) => {
+    const { tenantId, dryRun } = (req.body ?? {}) as { tenantId?: unknown; dryRun?: unknown };
+    if (
+      (tenantId !== undefined && typeof tenantId !== 'string') ||
+      (dryRun !== undefined && typeof dryRun !== 'boolean')
+    )
+      throw new HttpError(400, 'invalid_retention', 'send {"tenantId"?: T, "dryRun"?: true|false}');
+    res.json(await options.operations.runRetention({ tenantId, dryRun }));
   });
   router.post('/keys', async (req, res) => {
     res.status(201).json(await options.operations.createKey(req.body));

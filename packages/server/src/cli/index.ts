@@ -9,6 +9,7 @@ import { type CliIo, parseFlags, processIo, reportError, usageError } from './ou
 import { PLATFORM_USAGE, platform } from './platform.js';
 import { auditCommand, exportCommand, forgetCommand, PRIVACY_USAGE } from './privacy.js';
 import { REPROJECT_USAGE, reprojectCommand } from './reproject.js';
+import { RETENTION_USAGE, retentionCommand } from './retention.js';
 import { describeStorage, serve } from './serve.js';
 
 const USAGE = `Usage: kairos <command> [options]
@@ -23,6 +24,7 @@ Commands:
   reproject    Rebuild the analytics from the stored statements while the server keeps answering
   forward      Forward a tenant's statements to another LRS (an institutional LRS); list, remove
   forget       Erase one learner from every store (GDPR erasure); export: their data as JSON
+  retention    Purge each tenant's data older than N months (per-tenant setting, daily job, dry run)
   audit        The log of administrative actions
   demo         Seed a simulated class (framework, roster, statements) and print its dashboard links
   help         Show this help
@@ -44,6 +46,7 @@ ${COMPETENCIES_USAGE}
 ${REPROJECT_USAGE}
 ${FORWARD_USAGE}
 ${PRIVACY_USAGE}
+${RETENTION_USAGE}
 ${DEMO_USAGE}
 
 Admin commands work while \`kairos serve\` runs on the same data directory or databases.
@@ -93,6 +96,8 @@ export async function main(argv: string[], io: CliIo = processIo, env = process.
         return await forgetCommand(loadConfig(env), rest, io);
       case 'export':
         return await exportCommand(loadConfig(env), rest, io);
+      case 'retention':
+        return await retentionCommand(loadConfig(env), rest, io);
       case 'audit':
         return await auditCommand(loadConfig(env), rest, io);
       case 'demo':

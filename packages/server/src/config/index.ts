@@ -61,6 +61,11 @@ const schema = z.object({
     .int()
     .min(100, 'must be at least 100 ms')
     .default(10_000),
+  KAIROS_RETENTION_INTERVAL_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int()
+    .min(1000, 'must be at least 1000 ms')
+    .default(86_400_000),
   KAIROS_XAPI_DEFAULT_VERSION: z
     .enum(['2.0.0', '1.0.3'], { message: 'must be 2.0.0 or 1.0.3' })
     .default('2.0.0'),
@@ -106,6 +111,8 @@ export interface KairosConfig {
    * call fails and the request answers 503 with `Retry-After`, instead of waiting on a store that hangs.
    */
   storeTimeoutMs: number;
+  /** How often each server checks for data past the tenants' retention (a day). */
+  retentionIntervalMs: number;
   /** xAPI version a response names when the request's version header is missing or unsupported. */
   xapiDefaultVersion: '2.0.0' | '1.0.3';
   /** Who may register an LMS through LTI dynamic registration: anyone, holders of the token, or nobody. */
@@ -187,6 +194,7 @@ export function loadConfig(
     rateLimitPerMinute: v.KAIROS_RATE_LIMIT,
     shutdownTimeoutMs: v.KAIROS_SHUTDOWN_TIMEOUT_MS,
     storeTimeoutMs: v.KAIROS_STORE_TIMEOUT_MS,
+    retentionIntervalMs: v.KAIROS_RETENTION_INTERVAL_MS,
     xapiDefaultVersion: v.KAIROS_XAPI_DEFAULT_VERSION,
     registration: v.KAIROS_REGISTRATION,
     registrationToken: v.KAIROS_REGISTRATION_TOKEN,

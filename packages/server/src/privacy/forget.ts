@@ -58,7 +58,7 @@ export async function resolveInTenant(
 
 const PENDING = 'privacy_pending';
 /** Erasures begun in a tenant and not yet through their reprojection. */
-const JOBS = 'privacy_jobs';
+export const PRIVACY_JOBS = 'privacy_jobs';
 
 /**
  * Erases statements chosen by `selector` in a tenant, with what only they held: the statements referring
@@ -132,7 +132,7 @@ export async function forgetLearner(
   for (const tenantId of await tenantsOf(stores, options.tenantId)) {
     // a run stopped midway left this mark, with whom it resolved (the roster rows may be gone since)
     const mark = { tenantId, job: `forget:${digest}` };
-    const [earlier] = await stores.record.keyed.find(JOBS, mark);
+    const [earlier] = await stores.record.keyed.find(PRIVACY_JOBS, mark);
     const prior = earlier?.data as { agentKeys: string[]; userIds: string[] } | undefined;
     const who = await resolveInTenant(stores, tenantId, {
       input: id.input,
@@ -141,8 +141,8 @@ export async function forgetLearner(
     });
     if (who.agentKeys.length === 0 && who.userIds.length === 0) continue;
     const resumed = prior !== undefined;
-    await stores.record.keyed.replace(JOBS, mark, {
-      collection: JOBS,
+    await stores.record.keyed.replace(PRIVACY_JOBS, mark, {
+      collection: PRIVACY_JOBS,
       fields: mark,
       data: who,
       createdAt: new Date().toISOString(),
@@ -169,7 +169,7 @@ export async function forgetLearner(
       await recomputeTenant(stores, projector, tenantId);
     }
     const cacheKeys = touched ? await purgeTenantCache(stores.cache, tenantId) : 0;
-    await stores.record.keyed.delete(JOBS, mark);
+    await stores.record.keyed.delete(PRIVACY_JOBS, mark);
     if (touched)
       tenants.push({
         tenantId,

@@ -50,6 +50,12 @@ export interface RecordEraser {
   deleteOrphanAttachments(tenantId: string, sha2s: string[]): Promise<number>;
   /** Statements of the tenant stored before `before` (retention dry run). */
   countBefore(tenantId: string, before: string): Promise<number>;
+  /**
+   * Statements stored from `before` on that refer (StatementRef, voiding), directly or through one
+   * another, to a statement stored before it: what an erasure by `{kind: 'before'}` takes beyond
+   * {@link countBefore} (retention dry run).
+   */
+  countReferringBefore(tenantId: string, before: string): Promise<number>;
 }
 
 /** An xAPI document as exported. */

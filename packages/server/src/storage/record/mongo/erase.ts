@@ -127,4 +127,43 @@ export class MongoEraser implements RecordEraser {
   async countBefore(tenantId: string, before: string): Promise<number> {
     return this.statements.countDocuments({ t: tenantId, stored: { $lt: new Date(before) } } as never);
   }
+
+  async countReferringBefore(tenantId: string, before: string): Promise<number> {
+    // the referring statements stored since (StatementRefs, voidings: few), closed over in memory
+    const cutoff = new Date(before);
+    const later = await this.db
+      .collection<{ id: string; ref: string | null; vt: string | null }>('statements')
+      .find(
+        {
+          t: tenantId,
+          stored: { $gte: cutoff },
+          $or: [{ ref: { $ne: null } }, { vt: { $ne: null } }],
+        } as never,
+        {
+          projection: { _id: 0, id: 1, ref: 1, vt: 1 },
+        },
+      )
+      .toArray();
+    const targets = [...new Set(later.flatMap((d) => [d.ref, d.vt]).filter((t): t is string => !!t))];
+    const gone = new Set<string>();
+    for (let i = 0; i < targets.length; i += 1000) {
+      const old = await this.statements
+        .find({ t: tenantId, id: { $in: targets.slice(i, i + 1000) }, stored: { $lt: cutoff } } as never, {
+          projection: { _id: 0, id: 1 },
+        })
+        .toArray();
+      for (const d of old) gone.add(d.id);
+    }
+    const taken = new Set<string>();
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const d of later)
+        if (!taken.has(d.id) && ((d.ref && gone.has(d.ref)) || (d.vt && gone.has(d.vt)))) {
+          taken.add(d.id);
+          gone.add(d.id);
+          grew = true;
+        }
+    }
+    return taken.size;
+  }
 }

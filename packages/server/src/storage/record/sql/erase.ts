@@ -142,4 +142,20 @@ export class SqlEraser implements RecordEraser {
     );
     return Number(res.rows[0]?.n ?? 0);
   }
+
+  async countReferringBefore(tenantId: string, before: string): Promise<number> {
+    const refers = (s: string, o: string) => `(${o}.id = ${s}.ref_target OR ${o}.id = ${s}.voiding_target)`;
+    const res = await this.pool.query<{ n: number }>(
+      `WITH RECURSIVE later(id) AS (
+         SELECT s.id FROM statements s WHERE s.tenant_id = $1 AND s.stored >= $2
+           AND (s.ref_target IS NOT NULL OR s.voiding_target IS NOT NULL) AND EXISTS (
+             SELECT 1 FROM statements o WHERE o.tenant_id = $1 AND o.stored < $2 AND ${refers('s', 'o')})
+         UNION
+         SELECT s.id FROM statements s JOIN later o ON ${refers('s', 'o')}
+           WHERE s.tenant_id = $1 AND s.stored >= $2)
+       SELECT count(*) AS n FROM later`,
+      [tenantId, before],
+    );
+    return Number(res.rows[0]?.n ?? 0);
+  }
 }
