@@ -10,6 +10,11 @@ import type { AuditEntry } from '../../packages/server/src/privacy/audit.js';
 import type { LearnerExport } from '../../packages/server/src/privacy/export.js';
 import type { ForgetSummary } from '../../packages/server/src/privacy/forget.js';
 import { learnerDigest } from '../../packages/server/src/privacy/identity.js';
+import type { RetentionSummary } from '../../packages/server/src/privacy/retention.js';
+import type {
+  RetentionSetting,
+  RetentionStatus,
+} from '../../packages/server/src/privacy/retention-settings.js';
 import { MemoryCache } from '../../packages/server/src/storage/cache/memory.js';
 import { recordStoreFactories } from '../support/record-stores.js';
 import { type AppOnStores, startAppOn, storesOf, TEST_SECRET } from '../support/stores-app.js';
@@ -908,6 +913,51 @@ for (const [backend, open] of recordStoreFactories) {
           if (learner !== learnerDigest(TEST_SECRET, learnerId(forgetting))) return `learner ${learner}`;
           const counts = tenants.map((x) => [x.tenantId, x.statements]);
           if (json(counts) !== json([[TENANT, 1]])) return `erased ${json(counts)}`;
+        },
+      },
+      // retention on the tenant of the cells: every statement here is younger than ten years, so a run
+      // purges nothing — the rows prove who may set, read, run and clear it, not what it deletes
+      {
+        name: 'PUT /admin/v1/retention/:tenant',
+        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 200, 401, 401],
+        call: () => ({ method: 'PUT', path: `/admin/v1/retention/${TENANT}`, body: json({ months: 120 }) }),
+        async check(res) {
+          const set = (await res.json()) as RetentionSetting;
+          if (set.tenantId !== TENANT || set.months !== 120) return `set ${json(set)}`;
+        },
+      },
+      {
+        name: 'GET /admin/v1/retention',
+        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 200, 401, 401],
+        call: () => ({ path: '/admin/v1/retention' }),
+        async check(res) {
+          const list = (await res.json()) as RetentionStatus[];
+          if (json(list.map((r) => [r.tenantId, r.months])) !== json([[TENANT, 120]]))
+            return `lists ${json(list)}`;
+        },
+      },
+      {
+        name: 'POST /admin/v1/retention/run (dry run)',
+        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 200, 401, 401],
+        call: () => ({
+          method: 'POST',
+          path: '/admin/v1/retention/run',
+          body: json({ tenantId: TENANT, dryRun: true }),
+        }),
+        async check(res) {
+          const run = (await res.json()) as RetentionSummary;
+          const counts = run.tenants.map((x) => [x.tenantId, x.statements, x.documents]);
+          if (!run.dryRun || json(counts) !== json([[TENANT, 0, 0]])) return `ran ${json(run)}`;
+          if (!(await statementVisible(seeded.alice))) return 'a dry run erased alice’s statement';
+        },
+      },
+      {
+        name: 'DELETE /admin/v1/retention/:tenant',
+        expect: [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 200, 401, 401],
+        call: () => ({ method: 'DELETE', path: `/admin/v1/retention/${TENANT}` }),
+        async check(res) {
+          const { cleared } = (await res.json()) as { cleared: boolean };
+          if (!cleared) return 'nothing cleared';
         },
       },
       {
