@@ -35,6 +35,22 @@ export function cacheContract(name: string, open: () => Promise<Cache | undefine
       expect(await cache.get(short)).toBeUndefined();
     });
 
+    it('deletes by key prefix, and only those keys', async () => {
+      const base = k('prefix');
+      await cache.set(`${base}:a`, '1');
+      await cache.set(`${base}:b`, '2', 60_000);
+      await cache.set(`${base}*:c`, '3'); // a glob special in a key is a plain character
+      await cache.set(`${base}x`, 'kept');
+      expect(await cache.deleteByPrefix(`${base}:`)).toBe(2);
+      expect(await cache.get(`${base}:a`)).toBeUndefined();
+      expect(await cache.get(`${base}:b`)).toBeUndefined();
+      expect(await cache.get(`${base}*:c`)).toBe('3');
+      expect(await cache.get(`${base}x`)).toBe('kept');
+      expect(await cache.deleteByPrefix(`${base}*:`)).toBe(1);
+      expect(await cache.get(`${base}x`)).toBe('kept');
+      expect(await cache.deleteByPrefix(`${base}:`)).toBe(0);
+    });
+
     it('counts hits per window', async () => {
       const key = k('rate');
       const counts: number[] = [];

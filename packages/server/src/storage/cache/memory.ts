@@ -57,6 +57,16 @@ export class MemoryCache implements Cache {
     this.values.delete(key);
   }
 
+  async deleteByPrefix(prefix: string): Promise<number> {
+    let n = 0;
+    for (const key of [...this.values.keys()]) {
+      if (!key.startsWith(prefix)) continue;
+      this.drop(key);
+      n++;
+    }
+    return n;
+  }
+
   async hit(key: string, windowMs: number): Promise<number> {
     const now = Date.now();
     const windowKey = `${key}:${Math.floor(now / windowMs)}`;

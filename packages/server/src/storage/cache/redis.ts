@@ -101,6 +101,19 @@ export class RedisCache implements Cache {
     await guarded(this.redis.del(this.prefix + key));
   }
 
+  async deleteByPrefix(prefix: string): Promise<number> {
+    // SCAN's MATCH is a glob: its specials in the key prefix are escaped
+    const pattern = `${(this.prefix + prefix).replace(/[*?[\]\\]/g, '\\$&')}*`;
+    let n = 0;
+    let cursor = '0';
+    do {
+      const [next, keys] = await guarded(this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000));
+      cursor = next;
+      if (keys.length > 0) n += await guarded(this.redis.del(...keys));
+    } while (cursor !== '0');
+    return n;
+  }
+
   async hit(key: string, windowMs: number): Promise<number> {
     const now = Date.now();
     const windowKey = `${this.prefix}${key}:${Math.floor(now / windowMs)}`;

@@ -13,6 +13,11 @@ export interface Cache {
   set(key: string, value: string, ttlMs?: number): Promise<void>;
   del(key: string): Promise<void>;
   /**
+   * Deletes every value whose key starts with `prefix` (erasure: cached answers that name a learner go now,
+   * not when they expire); returns how many were deleted. Not for hot paths: Redis scans its keys.
+   */
+  deleteByPrefix(prefix: string): Promise<number>;
+  /**
    * Counts a hit in the fixed window of `windowMs` that contains now and returns the count so far
    * (rate limiting). The counter expires with its window.
    */
