@@ -6,8 +6,9 @@ import { MemoryCache } from '../../packages/server/src/storage/cache/memory.js';
 import { openPostgres, type SqlDatabase } from '../../packages/server/src/storage/sql/database.js';
 import type { Stores } from '../../packages/server/src/storage/types.js';
 import { createTestPlatform, type TestPlatform } from '../lti-platform/index.js';
-import { addKairosTool, bootstrapOf, launchOverHttp, platformAddArgs } from '../lti-platform/kairos.js';
+import { addKairosTool, platformAddArgs } from '../lti-platform/kairos.js';
 import { type KairosProcess, runKairos, startKairos, tempDataDir } from '../support/kairos-process.js';
+import { launchLearner, passedStatement, postStatements } from '../support/lti-launch.js';
 import { dumpProjection } from '../support/projection-dump.js';
 import {
   PIN_HEADER,
@@ -441,32 +442,8 @@ describe('several Kairos processes behind a proxy, sharing PostgreSQL, MongoDB a
     // different processes), all at about the same time
     await Promise.all(
       learners.map(async (user, i) => {
-        const launched = await launchOverHttp(
-          lms.loginUrl({
-            user,
-            course: lms.course,
-            resourceLink: { id: 'graded', title: 'Quiz' },
-            lineItemId: item.id,
-          }),
-        );
-        expect(launched.status, launched.html.slice(0, 300)).toBe(200);
-        const boot = bootstrapOf(launched.html);
-        const res = await fetch(`${boot.endpoint}/statements`, {
-          method: 'POST',
-          headers: { ...VERSION, authorization: `Bearer ${boot.token}`, 'content-type': 'application/json' },
-          body: JSON.stringify({
-            actor: boot.actor,
-            verb: { id: 'http://adlnet.gov/expapi/verbs/passed' },
-            object: { id: `${boot.context.parent.id}/quiz` },
-            result: { score: { raw: 1 + (i % 9), max: 10 }, success: true },
-            context: {
-              registration: boot.context.registration,
-              contextActivities: { parent: [boot.context.parent] },
-            },
-            timestamp: new Date().toISOString(),
-          }),
-        });
-        expect(res.status, await res.text()).toBe(200);
+        const boot = await launchLearner(lms, user, { id: 'graded', title: 'Quiz' }, item.id);
+        await postStatements(boot, [passedStatement(boot, 1 + (i % 9), 10)]);
       }),
     );
     await until(

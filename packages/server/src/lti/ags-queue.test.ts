@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SqlRecordStore } from '../storage/record/sql/record-store.js';
 import { openPglite } from '../storage/sql/database.js';
 import { scoreOf } from './ags.js';
-import { type AgsScore, backoffMs, ScoreQueue } from './ags-queue.js';
+import { type AgsScore, backoffMs, ScoreQueue, UNREACHABLE_CAP_MS } from './ags-queue.js';
 
 const score = (timestamp: string, scoreGiven: number): AgsScore => ({
   userId: 'u1',
@@ -48,6 +48,35 @@ describe('ScoreQueue', () => {
     expect(backoffMs(1, () => 0.5)).toBe(5000);
     expect(backoffMs(3, () => 0.5)).toBe(20_000);
     expect(backoffMs(40, () => 0.5)).toBe(3_600_000);
+  });
+
+  it('tries a score again within 5 min (+25 %) while its platform is unreachable, however long the outage', async () => {
+    expect(backoffMs(40, () => 0.5, UNREACHABLE_CAP_MS)).toBe(300_000);
+    expect(backoffMs(40, () => 1, UNREACHABLE_CAP_MS)).toBe(375_000);
+    const store = new SqlRecordStore(await openPglite('memory://'));
+    await store.migrate();
+    const q = new ScoreQueue(store.keyed);
+    await q.enqueue(job(score('2026-01-01T10:00:00.000Z', 5)));
+    await q.enqueue({
+      ...job(score('2026-01-01T10:00:00.000Z', 5)),
+      contextId: 'c2',
+      lineItemUrl: 'https://lms/li/2',
+    });
+    const settleAfter = async (lineItemUrl: string, attempts: number, unreachable: boolean) => {
+      const [j] = (await q.ofContext('t', lineItemUrl.endsWith('1') ? 'c' : 'c2'))!;
+      await q.claim(j!);
+      await q.settle({ ...j!, status: 'sending', attempts }, { ok: false, error: 'x', unreachable });
+      const [after] = await q.ofContext('t', lineItemUrl.endsWith('1') ? 'c' : 'c2');
+      return Date.parse(after!.nextAttemptAt) - Date.now();
+    };
+    // the 20th failure in a row: an unreachable platform is tried again within the cap, a refusal in an hour
+    expect(await settleAfter('https://lms/li/1', 19, true)).toBeLessThanOrEqual(375_000);
+    expect(await settleAfter('https://lms/li/2', 19, false)).toBeGreaterThan(2_000_000);
+    // its platform back, every retrying score of the tenant is due, whatever its context
+    expect(await q.retryNow('t')).toBe(2);
+    expect(await q.due()).toHaveLength(2);
+    expect((await q.unsent()).map((c) => [c.tenantId, c.status, c.count])).toEqual([['t', 'retrying', 2]]);
+    await store.close();
   });
 });
 

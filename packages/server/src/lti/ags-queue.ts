@@ -39,11 +39,18 @@ const keyOf = (
   userId: j.userId,
 });
 
-/** Exponential backoff with jitter: 5 s, 10 s, 20 s… capped at one hour. Never gives up. */
-export function backoffMs(attempts: number, random = Math.random): number {
-  const base = Math.min(3600_000, 5000 * 2 ** Math.max(0, attempts - 1));
+/** Exponential backoff with jitter: 5 s, 10 s, 20 s… capped at `capMs` (one hour). Never gives up. */
+export function backoffMs(attempts: number, random = Math.random, capMs = 3600_000): number {
+  const base = Math.min(capMs, 5000 * 2 ** Math.max(0, attempts - 1));
   return Math.round(base * (0.75 + random() * 0.5));
 }
+
+/**
+ * Longest wait between two tries of a score whose platform did not answer, or answered 5xx or 429: the
+ * platform coming back is the expected event, and its scores should follow within minutes, whatever the
+ * outage's length. A score the platform refused (another 4xx) needs a person and waits up to an hour.
+ */
+export const UNREACHABLE_CAP_MS = 5 * 60_000;
 
 /**
  * The durable AGS score queue: records in the record store (so they survive restarts even on the memory
@@ -99,8 +106,14 @@ export class ScoreQueue {
     );
   }
 
-  /** Records the outcome of a post. */
-  async settle(job: ScoreJob, outcome: { ok: true } | { ok: false; error: string }): Promise<void> {
+  /**
+   * Records the outcome of a post; a failed one is tried again after a backoff, capped at
+   * {@link UNREACHABLE_CAP_MS} when the platform was `unreachable`, at an hour when it refused the score.
+   */
+  async settle(
+    job: ScoreJob,
+    outcome: { ok: true } | { ok: false; error: string; unreachable?: boolean },
+  ): Promise<void> {
     const key = keyOf({ ...job, userId: job.score.userId });
     const attempts = job.attempts + 1;
     const next: ScoreJob = outcome.ok
@@ -110,7 +123,10 @@ export class ScoreQueue {
           status: 'retrying',
           attempts,
           lastError: outcome.error,
-          nextAttemptAt: new Date(Date.now() + backoffMs(attempts)).toISOString(),
+          nextAttemptAt: new Date(
+            Date.now() +
+              backoffMs(attempts, Math.random, outcome.unreachable ? UNREACHABLE_CAP_MS : undefined),
+          ).toISOString(),
         };
     await this.keyed.update(
       SCORES,
@@ -128,11 +144,31 @@ export class ScoreQueue {
     return (await this.keyed.find(SCORES, { tenantId, contextId })).map((r) => r.data as ScoreJob);
   }
 
-  /** Makes every retrying job of a context due now (the instructor's "retry now"). */
-  async retryNow(tenantId: string, contextId: string): Promise<number> {
+  /**
+   * Scores not sent yet (queued, retrying or being sent), counted per tenant and status: what the
+   * `/metrics` gauges show.
+   */
+  async unsent(): Promise<{ tenantId: string; status: ScoreJob['status']; count: number }[]> {
+    const counts = new Map<string, { tenantId: string; status: ScoreJob['status']; count: number }>();
+    for (const status of ['pending', 'retrying', 'sending'] as const) {
+      for (const row of await this.keyed.find(SCORES, { status })) {
+        const tenantId = String(row.fields.tenantId);
+        const entry = counts.get(`${tenantId} ${status}`) ?? { tenantId, status, count: 0 };
+        entry.count++;
+        counts.set(`${tenantId} ${status}`, entry);
+      }
+    }
+    return [...counts.values()];
+  }
+
+  /**
+   * Makes every retrying job of a context due now (the instructor's "retry now"), or of the whole tenant
+   * without `contextId` (its platform answered again).
+   */
+  async retryNow(tenantId: string, contextId?: string): Promise<number> {
     let n = 0;
-    for (const job of await this.ofContext(tenantId, contextId)) {
-      if (job.status !== 'retrying') continue;
+    const match = { tenantId, status: 'retrying', ...(contextId !== undefined ? { contextId } : {}) };
+    for (const job of (await this.keyed.find(SCORES, match)).map((r) => r.data as ScoreJob)) {
       const key = keyOf({ ...job, userId: job.score.userId });
       if (
         await this.keyed.update(

@@ -1,3 +1,5 @@
+import type { Registry } from 'prom-client';
+import { scrapedGauge } from '../metrics/index.js';
 import type { PendingGrade } from '../storage/types.js';
 import { type AgsScore, ScoreQueue } from './ags-queue.js';
 import type { LtiDeps } from './deps.js';
@@ -6,6 +8,8 @@ import { linkServices } from './service-records.js';
 /** Channel on which the projection says graded results changed (grade passback wakes on it). */
 export const GRADES_CHANNEL = 'kairos:grades';
 const PENDING_PAGE = 500;
+/** A score post (token request included) not answered within this is given up and tried again later. */
+export const POST_TIMEOUT_MS = 15_000;
 
 /** The score a graded result earns on a line item (Moodle: scoreMaximum always with scoreGiven; AGS §3.4). */
 export function scoreOf(
@@ -41,15 +45,43 @@ function ltiUser(learner: string, issuer: string): string | undefined {
   return learner.startsWith(prefix) ? learner.slice(prefix.length) : undefined;
 }
 
+/** What a failed post says about its platform: `unreachable` when it did not answer, or answered 5xx/429. */
+function failureOf(error: unknown): { detail: string; unreachable: boolean } {
+  const e = error as { response?: { statusCode?: number; body?: unknown }; message?: string };
+  if (!e.response) return { detail: String(e.message), unreachable: true };
+  const status = e.response.statusCode ?? 0;
+  return {
+    detail: `HTTP ${status}: ${String(e.response.body).slice(0, 200)}`,
+    unreachable: status >= 500 || status === 429,
+  };
+}
+
+/** `p`, or a rejection after `ms` (`p` runs on; its late outcome is dropped, never left unhandled). */
+function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+  });
+  p.catch(() => {});
+  return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
+}
+
 /**
  * Grade passback, driven by the projection: the projection keeps each learner's latest graded result
  * (passed, failed, completed) per graded resource link; this job hands the changed ones to the durable
  * {@link ScoreQueue} (one per line item and learner, never a stale score over a newer one) and posts them
  * with ltijs' AGS client, retrying with backoff. Woken by the projection, with a slow poll as fallback;
  * it never reads the LRS.
+ *
+ * A platform that is down costs one post per pass: once a post finds it unreachable (no answer within
+ * `postTimeoutMs`, a refused connection, 5xx, 429), its other due scores wait for the next pass. The first
+ * post it answers again makes all its waiting scores due at once, so they follow within a pass of its return.
  */
-export function gradePassback(deps: LtiDeps, options: { everyMs?: number } = {}) {
+export function gradePassback(deps: LtiDeps, options: { everyMs?: number; postTimeoutMs?: number } = {}) {
   const queue = new ScoreQueue(deps.keyed);
+  const postTimeoutMs = options.postTimeoutMs ?? POST_TIMEOUT_MS;
+  /** Tenants whose platform this process found unreachable, until one of its posts goes through. */
+  const failing = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let again = false;
@@ -91,27 +123,42 @@ export function gradePassback(deps: LtiDeps, options: { everyMs?: number } = {})
   }
 
   async function send(): Promise<void> {
+    /** Tenants whose platform did not answer in this pass: their other scores wait for the next one. */
+    const unreachable = new Set<string>();
     for (const job of await queue.due()) {
+      if (unreachable.has(job.tenantId)) continue;
       if (!(await queue.claim(job))) continue;
       const registration = await deps.registry.get(job.tenantId);
       try {
         if (!registration) throw new Error('platform no longer registered');
-        await deps.lti.Grade.submitScore(
-          { iss: registration.issuer, clientId: registration.clientId, user: job.score.userId },
-          job.lineItemUrl,
-          { ...job.score },
+        await withDeadline(
+          deps.lti.Grade.submitScore(
+            { iss: registration.issuer, clientId: registration.clientId, user: job.score.userId },
+            job.lineItemUrl,
+            { ...job.score },
+          ),
+          postTimeoutMs,
+          'score post',
         );
         await queue.settle(job, { ok: true });
+        if (failing.delete(job.tenantId)) {
+          // the platform is back: what waited on it goes now, not at the end of each score's backoff
+          await queue.retryNow(job.tenantId);
+          again = true;
+        }
       } catch (error) {
-        const e = error as { response?: { statusCode?: number; body?: unknown }; message?: string };
-        const detail = e.response
-          ? `HTTP ${e.response.statusCode}: ${String(e.response.body).slice(0, 200)}`
-          : e.message;
+        const { detail, unreachable: down } = registration
+          ? failureOf(error)
+          : { detail: 'platform no longer registered', unreachable: false };
+        if (down) {
+          unreachable.add(job.tenantId);
+          failing.add(job.tenantId);
+        }
         deps.logger.warn(
           { tenantId: job.tenantId, lineItem: job.lineItemUrl, attempts: job.attempts + 1, detail },
           'score post failed',
         );
-        await queue.settle(job, { ok: false, error: String(detail) });
+        await queue.settle(job, { ok: false, error: detail, unreachable: down });
       }
     }
   }
@@ -154,4 +201,40 @@ export function gradePassback(deps: LtiDeps, options: { everyMs?: number } = {})
       await running;
     },
   };
+}
+
+/**
+ * The score queue's gauges on `/metrics`: scores waiting for their post, and those whose last post
+ * failed, per tenant. Read at each scrape; a store outage leaves them empty for that scrape.
+ */
+export function scoreQueueMetrics(registry: Registry, queue: ScoreQueue): void {
+  // both gauges of one scrape share one read of the queue (a scrape reads them within milliseconds)
+  let read: { at: number; counts: ReturnType<ScoreQueue['unsent']> } | undefined;
+  const counts = () => {
+    if (!read || Date.now() - read.at > 200) {
+      read = { at: Date.now(), counts: queue.unsent() };
+      read.counts.catch(() => (read = undefined));
+    }
+    return read.counts;
+  };
+  const perTenant = async (statuses: string[]) => {
+    const totals = new Map<string, number>();
+    for (const c of await counts())
+      if (statuses.includes(c.status)) totals.set(c.tenantId, (totals.get(c.tenantId) ?? 0) + c.count);
+    return [...totals].map(([tenant, value]) => ({ labels: { tenant }, value }));
+  };
+  scrapedGauge(
+    registry,
+    'kairos_ags_scores_pending',
+    'AGS scores not yet accepted by the platform (queued, being sent, or waiting to be tried again)',
+    ['tenant'],
+    () => perTenant(['pending', 'sending', 'retrying']),
+  );
+  scrapedGauge(
+    registry,
+    'kairos_ags_scores_retrying',
+    'AGS scores whose last post failed (the platform down or refusing); Kairos keeps trying',
+    ['tenant'],
+    () => perTenant(['retrying']),
+  );
 }

@@ -1,7 +1,7 @@
 import express, { type Express, Router } from 'express';
 import type { AppDeps } from '../http/app.js';
 import { redactingLogger } from '../http/redact.js';
-import { gradePassback } from './ags.js';
+import { gradePassback, scoreQueueMetrics } from './ags.js';
 import { canvasConfigHandler } from './canvas.js';
 import { deepLinkingHandler, deepLinkResponseHandler } from './deep-linking.js';
 import type { LtiDeps } from './deps.js';
@@ -124,6 +124,7 @@ export function createLtiFeature(options: LtiFeatureOptions = {}) {
       grades: gradePassback(deps, { everyMs: options.agsEveryMs }),
     };
     app.locals.ltiJobs = jobs;
+    if (app.locals.metrics) scoreQueueMetrics(app.locals.metrics, jobs.grades.queue);
 
     app.use('/lti', (req, res, next) => (OWN.has(req.path) ? next() : lti.app(req, res, next)));
     const router = Router();
