@@ -124,6 +124,25 @@ for (const [layout, open] of analyticsLayouts.slice(0, 2)) {
       expect(first).toContain(',5,5,0.4,0.4,0.4,0.2,42,true,score,');
     });
 
+    it('serves the course list from the cache until a projected statement changes any course', async () => {
+      const courses = () => call('/api/v1/courses', { auth: readOnly });
+      const first = await courses();
+      expect(first.status).toBe(200);
+      const again = await courses();
+      expect(again.headers.get('x-kairos-cache')).toBe('hit');
+      expect(again.body).toEqual(first.body);
+      const fresh = 'https://school.example/courses/cache-follows-projection';
+      expect(
+        (await post([answered({ who: 'ann', activity: `${fresh}/q1`, course: fresh, at: 1, success: true })]))
+          .status,
+      ).toBe(200);
+      const listed = await until(courses, (r) =>
+        (r.body.courses as { iri: string }[]).some((c) => c.iri === fresh),
+      );
+      expect((listed.body.courses as { iri: string }[]).map((c) => c.iri)).toContain(fresh);
+      expect(listed.body.courses).toHaveLength(first.body.courses.length + 1);
+    });
+
     it('serves competencies, learners and a learner’s detail with every BKT step', async () => {
       const comp = await until(
         () => call(`/api/v1/courses/${C}/competencies`),

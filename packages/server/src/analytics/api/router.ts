@@ -15,13 +15,23 @@ const CACHE_TTL_MS = 10 * 60_000;
 export const versionKey = (tenantId: string, course?: string) =>
   course === undefined ? `an:v:${tenantId}` : `an:v:${tenantId}:${course}`;
 
-/** Drops every cached answer of a course (or of the tenant), in every process sharing the cache. */
+/**
+ * Key of the version of the tenant's answers that span its courses (`/courses`: titles, learners, last
+ * seen): it moves with any course's (a course IRI is an absolute IRI, never `#courses`).
+ */
+const acrossCoursesKey = (tenantId: string) => `an:v:${tenantId}:#courses`;
+
+/**
+ * Drops every cached answer of a course (and those spanning the tenant's courses), or of the whole tenant,
+ * in every process sharing the cache.
+ */
 export async function bumpVersion(cache: Cache, tenantId: string, course?: string): Promise<void> {
-  await cache.set(
-    versionKey(tenantId, course),
-    `${Date.now()}.${Math.random().toString(36).slice(2, 8)}`,
-    7 * 86_400_000,
-  );
+  const version = `${Date.now()}.${Math.random().toString(36).slice(2, 8)}`;
+  const keys =
+    course === undefined
+      ? [versionKey(tenantId)]
+      : [versionKey(tenantId, course), acrossCoursesKey(tenantId)];
+  await Promise.all(keys.map((key) => cache.set(key, version, 7 * 86_400_000)));
 }
 
 /** Options of {@link analyticsRouter}. */
@@ -96,9 +106,12 @@ export function analyticsRouter(o: AnalyticsRouterOptions): Router {
           );
           if (params.learner) ownLearner(principal, params.learner);
         } else tenantAccess(principal, 'read');
+        // a course's answer follows the course's version; an answer without a course, every course's
         const [tv, cv] = await Promise.all([
           o.cache.get(versionKey(principal.tenantId)),
-          course ? o.cache.get(versionKey(principal.tenantId, course.iri)) : undefined,
+          o.cache.get(
+            course ? versionKey(principal.tenantId, course.iri) : acrossCoursesKey(principal.tenantId),
+          ),
         ]);
         const who = principal.actorKey ?? principal.contextIri ?? '*';
         cacheKey = `an:a:${principal.tenantId}:${tv ?? 0}:${cv ?? 0}:${who}:${asCsv ? 'csv' : 'json'}:${req.originalUrl}`;
