@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { localOperations } from '../../packages/server/src/admin/operations.js';
 import { Projector } from '../../packages/server/src/analytics/projection/projector.js';
 import { createLogger } from '../../packages/server/src/logger.js';
+import { ScoreQueue } from '../../packages/server/src/lti/ags-queue.js';
 import { learnerDigest } from '../../packages/server/src/privacy/identity.js';
 import type { SqlAnalyticsStore } from '../../packages/server/src/storage/analytics/sql/analytics-store.js';
 import { RedisCache } from '../../packages/server/src/storage/cache/redis.js';
@@ -128,6 +129,21 @@ async function seed(stores: Stores, f: ReturnType<typeof fixture>, who: string[]
         userId: name,
         at: new Date().toISOString(),
       });
+      // a grade waiting for its post to the LMS holds the LMS user id
+      await new ScoreQueue(stores.record.keyed).enqueue({
+        tenantId,
+        contextId: 'ctx-1',
+        resourceLinkId: 'rl-1',
+        lineItemUrl: 'https://lms.example/lineitems/1',
+        score: {
+          userId: name,
+          scoreGiven: 7,
+          scoreMaximum: 10,
+          timestamp: new Date().toISOString(),
+          activityProgress: 'Completed',
+          gradingProgress: 'FullyGraded',
+        },
+      });
       await stores.record.documents.put(
         tenantId,
         {
@@ -156,7 +172,7 @@ async function seed(stores: Stores, f: ReturnType<typeof fixture>, who: string[]
   for (const t of ['t1', 't2']) await projectorOf(stores).settle(t);
 }
 
-/** Rows of every SQL table (outside tenant t2) whose text holds the needle. */
+/** Rows of every SQL table (outside tenant t2: its column, or a keyed record's field) whose text holds the needle. */
 async function sqlHits(pool: SqlAnalyticsStore['db']['pool'], needle: string): Promise<string[]> {
   const tables = await pool.query<{ table_name: string }>(
     `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
@@ -164,7 +180,7 @@ async function sqlHits(pool: SqlAnalyticsStore['db']['pool'], needle: string): P
   const hits: string[] = [];
   for (const { table_name: t } of tables.rows) {
     const res = await pool.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM "${t}" x WHERE strpos(x::text, $1) > 0 AND coalesce(to_jsonb(x)->>'tenant_id', '') <> 't2'`,
+      `SELECT count(*)::int AS n FROM "${t}" x WHERE strpos(x::text, $1) > 0 AND coalesce(to_jsonb(x)->>'tenant_id', to_jsonb(x)->'fields'->>'tenantId', '') <> 't2'`,
       [needle],
     );
     if ((res.rows[0]?.n ?? 0) > 0) hits.push(`${t}: ${res.rows[0]!.n}`);
@@ -179,6 +195,7 @@ async function mongoHits(db: import('mongoose').mongo.Db, needle: string): Promi
     const docs = await db.collection(name).find({}).toArray();
     const n = docs.filter((d) => {
       if (d.t === 't2' || String(d._id).startsWith('t2|')) return false;
+      if (typeof d.fields === 'string' && JSON.parse(d.fields).tenantId === 't2') return false; // keyed records
       const text = JSON.stringify(d, (_k, v) =>
         v?._bsontype === 'Binary' ? Buffer.from(v.buffer).toString('utf8') : v,
       );
@@ -308,7 +325,11 @@ describe.each(backends)('kairos forget on $name (cache on Redis)', (backend) => 
       statements: annNaming.length,
       documents: 2,
       attachments: 1,
+      gradePosts: 1,
     });
+    // Bob's grade still goes to the LMS; hers no longer does
+    const queued = await new ScoreQueue(stores.record.keyed).ofContext('t1', 'ctx-1');
+    expect(queued.map((j) => j.score.userId)).toEqual([BOB]);
 
     // after: nothing of her in any table, collection or Redis key of tenant t1
     const sql = await sqlHits(sqlPool, ANN);

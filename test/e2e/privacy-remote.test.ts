@@ -96,7 +96,7 @@ describe('privacy commands through a running server (embedded store)', () => {
     expect(forgot.code, forgot.stderr).toBe(0);
     expect(forgot.stderr).toContain('the server erases the learner'); // the remote path's progress line
     expect(forgot.stdout).toMatch(
-      /^tenant default: 3 statements, 1 documents, 0 attachments, \d+ cache keys erased; analytics rows: .*; course figures recomputed\n$/,
+      /^tenant default: 3 statements, 1 documents, 0 attachments, 0 grade posts, \d+ cache keys erased; analytics rows: .*; course figures recomputed\n$/,
     );
     expect(await idsOf(ANN)).toEqual([]);
     for (const id of annIds) expect((await xapi(`/statements?statementId=${id}`)).status).toBe(404);

@@ -29,7 +29,7 @@ export function describeForget(s: ForgetSummary): string[] {
     const rows = Object.entries(t.analytics)
       .map(([k, n]) => `${k} ${n}`)
       .join(', ');
-    return `tenant ${t.tenantId}: ${t.statements} statements, ${t.documents} documents, ${t.attachments} attachments, ${t.cacheKeys} cache keys erased; analytics rows: ${rows || 'none'}; course figures recomputed`;
+    return `tenant ${t.tenantId}: ${t.statements} statements, ${t.documents} documents, ${t.attachments} attachments, ${t.gradePosts} grade posts, ${t.cacheKeys} cache keys erased; analytics rows: ${rows || 'none'}; course figures recomputed`;
   });
 }
 

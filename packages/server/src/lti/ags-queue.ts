@@ -78,6 +78,16 @@ export class ScoreQueue {
     return true;
   }
 
+  /**
+   * Deletes every score of these LTI users in a tenant, waiting or sent (`kairos forget`: a queued post
+   * holds the learner's LMS id); returns how many. A post already claimed may still go out once.
+   */
+  async forget(tenantId: string, userIds: string[]): Promise<number> {
+    let n = 0;
+    for (const userId of userIds) n += await this.keyed.delete(SCORES, { tenantId, userId });
+    return n;
+  }
+
   /** Jobs due now (pending, retrying, or claimed by a sender that died), oldest first. */
   async due(now = new Date()): Promise<ScoreJob[]> {
     const rows = [

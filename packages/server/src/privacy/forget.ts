@@ -1,5 +1,6 @@
 import type { Projector } from '../analytics/projection/projector.js';
 import { KairosError } from '../errors.js';
+import { ScoreQueue } from '../lti/ags-queue.js';
 import { SqlAnalyticsStore } from '../storage/analytics/sql/analytics-store.js';
 import type { RecordEraser } from '../storage/record/erase.js';
 import type { Stores } from '../storage/types.js';
@@ -12,6 +13,8 @@ export interface ForgetTenantSummary {
   statements: number;
   documents: number;
   attachments: number;
+  /** Grade posts to the LMS (queued or sent) deleted: they hold the learner's LMS user id. */
+  gradePosts: number;
   /** Analytics rows deleted, per table (before the reprojection recomputed the course figures). */
   analytics: Record<string, number>;
   cacheKeys: number;
@@ -160,9 +163,11 @@ export async function forgetLearner(
         : { statements: 0, attachments: 0 };
     const documents =
       who.agentKeys.length > 0 ? await record.deleteAgentDocuments(tenantId, who.agentKeys) : 0;
+    const gradePosts = await new ScoreQueue(stores.record.keyed).forget(tenantId, who.userIds);
     const rows = await analytics.erase(tenantId, who.agentKeys, who.userIds);
     const touched =
-      resumed || erased.statements + documents + Object.values(rows).reduce((a, b) => a + b, 0) > 0;
+      resumed ||
+      erased.statements + documents + gradePosts + Object.values(rows).reduce((a, b) => a + b, 0) > 0;
     // the course figures included them: recompute them from the remaining statements
     if (touched) {
       options.onProgress?.(`${tenantId}: recomputing the course figures`);
@@ -176,6 +181,7 @@ export async function forgetLearner(
         statements: erased.statements,
         documents,
         attachments: erased.attachments,
+        gradePosts,
         analytics: Object.fromEntries(Object.entries(rows).filter(([, n]) => n > 0)),
         cacheKeys,
         reprojected: true,
