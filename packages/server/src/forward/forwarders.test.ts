@@ -1,8 +1,13 @@
 import type { Statement } from '@kairos/xapi';
 import { describe, expect, it } from 'vitest';
+import { createLogger } from '../logger.js';
+import { MemoryCache } from '../storage/cache/memory.js';
+import { STORED_CHANNEL } from '../storage/record/announce.js';
 import { SqlRecordStore } from '../storage/record/sql/record-store.js';
 import { openPglite } from '../storage/sql/database.js';
+import type { Stores } from '../storage/types.js';
 import { Forwarders, parseForwarderInput } from './forwarders.js';
+import { Forwarding } from './job.js';
 import { passesFilters } from './sender.js';
 
 const COMPLETED = 'http://adlnet.gov/expapi/verbs/completed';
@@ -83,5 +88,51 @@ describe('forwarders in the record store', () => {
     expect(await forwarders.remove('t', created.id)).toBe(true);
     expect(await forwarders.list('t')).toEqual([]);
     await store.close();
+  });
+});
+
+describe('forwarding without forwarders', () => {
+  it('reads the forwarder list once per poll, not once per stored batch', async () => {
+    const record = new SqlRecordStore(await openPglite('memory://'));
+    await record.migrate();
+    const cache = new MemoryCache();
+    const stores = { record, cache } as unknown as Stores;
+    let reads = 0;
+    const find = record.keyed.find.bind(record.keyed);
+    record.keyed.find = (collection, match) => {
+      if (collection === 'kairos:forwarder') reads++;
+      return find(collection, match);
+    };
+    const forwarding = new Forwarding(stores, 'secret', {
+      horizon: () => new Date(),
+      logger: createLogger('silent'),
+      pollMs: 60_000,
+    });
+    await forwarding.start();
+    await forwarding.wake(); // (joins the first poll's pass, or follows it)
+    const looked = reads;
+    expect(looked).toBeGreaterThan(0);
+    for (let i = 0; i < 20; i++) {
+      await cache.publish(STORED_CHANNEL, 't');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(reads).toBe(looked);
+    // asked directly (a forwarder added here), it looks again; a stored batch after a look that found one
+    // wakes a pass too
+    await forwarding.forwarders.add(
+      parseForwarderInput({
+        tenantId: 't',
+        endpoint: 'https://lrs.example/xapi',
+        username: 'k',
+        password: 's',
+      }),
+    );
+    await forwarding.wake();
+    expect(reads).toBe(looked + 1);
+    await cache.publish(STORED_CHANNEL, 't');
+    await forwarding.wake();
+    expect(reads).toBeGreaterThanOrEqual(looked + 2);
+    await forwarding.stop();
+    await record.close();
   });
 });

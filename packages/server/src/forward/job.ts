@@ -37,6 +37,8 @@ export class Forwarding {
   private again = false;
   private stopped = true;
   private unsubscribe: (() => Promise<void>)[] = [];
+  /** When the last pass found no forwarder at all (undefined: some, or not looked yet). */
+  private noneSince?: number;
 
   constructor(
     private readonly stores: Stores,
@@ -50,7 +52,7 @@ export class Forwarding {
   async start(): Promise<void> {
     this.stopped = false;
     this.unsubscribe = [
-      await this.stores.cache.subscribe(STORED_CHANNEL, () => this.wake()),
+      await this.stores.cache.subscribe(STORED_CHANNEL, () => this.onStored()),
       // a write that committed late may lie behind a checkpoint: read that stretch again (the other LRS ignores repeats)
       await this.stores.cache.subscribe(LATE_CHANNEL, (message) => {
         const { tenantId, key } = JSON.parse(message) as { tenantId: string; key: string };
@@ -76,6 +78,17 @@ export class Forwarding {
     await this.running;
   }
 
+  /**
+   * A statement was stored: a pass — unless the last look, less than a poll ago, found no forwarder. A
+   * deployment without forwarders then reads their list once per poll, not once per stored batch (a query
+   * per single-statement POST); a forwarder added by another process is seen at the next poll.
+   */
+  private onStored(): void {
+    const pollMs = this.options.pollMs ?? 2000;
+    if (this.noneSince !== undefined && Date.now() - this.noneSince < pollMs) return;
+    void this.wake();
+  }
+
   /** Asks for a pass over every forwarder. */
   wake(): Promise<void> {
     if (this.running) {
@@ -89,9 +102,10 @@ export class Forwarding {
           const all = await this.forwarders.list().catch((err) => {
             // a store outage: the next poll tries again
             this.options.logger.warn({ err }, 'forwarding pass failed: the forwarders could not be read');
-            return [];
+            return undefined;
           });
-          for (const f of all) {
+          this.noneSince = all?.length === 0 ? Date.now() : undefined;
+          for (const f of all ?? []) {
             if (this.stopped) return;
             await this.drain(f).catch((err) =>
               this.options.logger.warn({ err, forwarder: f.id }, 'forwarding pass failed'),
