@@ -259,7 +259,7 @@ const backends: Backend[] = [
     record: async () => {
       const base = await serviceUrl('mongodb');
       if (!base) return undefined;
-      const store = await MongoRecordStore.connect(freshMongoDatabase(base));
+      const store = await MongoRecordStore.connect(freshMongoDatabase(base), { timeoutMs: 30_000 });
       return store;
     },
   },

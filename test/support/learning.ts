@@ -39,7 +39,7 @@ export const analyticsLayouts: [string, () => Promise<Stores>][] = [
     async () => {
       const [mongo, base] = [await serviceUrl('mongodb'), await serviceUrl('postgres')];
       if (!mongo || !base) throw new Error('MongoDB and PostgreSQL must run (test/services/up)');
-      const record = await MongoRecordStore.connect(freshMongoDatabase(mongo));
+      const record = await MongoRecordStore.connect(freshMongoDatabase(mongo), { timeoutMs: 30_000 });
       const schema = await freshPostgresSchema(base);
       const db = await openPostgres(schema.url, { max: 4 });
       return assemble(record, new SqlAnalyticsStore(db, false), async () => {
