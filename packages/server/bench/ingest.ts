@@ -1,44 +1,63 @@
 /**
  * Ingestion benchmark of the Kairos LRS: `npm run bench:ingest -- [--small] [--stores pglite,postgres,mongodb]
- * [--duration S] [--seed N] [--limit N] [--clients N] [--cpu-prof]` (from the repo root; build first with
- * `npm run build`). Documented in docs/benchmarks.md.
+ * [--duration S] [--window S] [--rounds N] [--seed N] [--limit N] [--clients N] [--cpu-prof]` (from the repo
+ * root; build first with `npm run build`). Documented in docs/benchmarks.md.
  *
  * For each record store it starts its own `kairos serve` on a free 127.0.0.1 port (PGlite in a temp data
  * directory; PostgreSQL in a database it creates and drops; MongoDB in a fresh letters-only database it drops),
  * creates an API key with `kairos keys create`, then measures:
- *   1. batched POSTs (100 statements per request, 8 concurrent clients): statements/s, request latency;
- *   2. single-statement POSTs (50 concurrent clients);
+ *   1. interleaved rounds (issue 13): the raw insert ceiling of PostgreSQL (bench/ceiling.ts), batched POSTs
+ *      (100 statements per request, 8 concurrent clients), single-statement POSTs (50 clients), the ceiling
+ *      again…; each Kairos window waits for the projection to catch up before the next window starts, and
+ *      is quoted as a ratio to the ceiling windows around it (bench/ratios.ts);
+ *   2. batched POSTs offered at 0.45 × the ceiling (open loop) while the projection runs: does it keep its
+ *      lag under 2 s?
  *   3. open-loop fixed rate of 1,000 statements/s (10 req/s × 100, and 1,000 req/s × 1): latency measured from
  *      the intended send time (no coordinated omission);
  *   4. GET mix after seeding N statements (batches of 1,000): by agent, by activity, verb + since, and `more`
  *      pages;
  *   5. peak RSS of the server (/proc/<pid>/status VmHWM) and of this client, plus CPU used by each.
- * Prints a table per store and writes bench-results/ingest-<store>.json at the repo root.
- * Only Node built-ins on the client side (`node:http` with keep-alive agents); `pg` and `mongoose` (server
- * dependencies) only to create and drop the scratch databases.
+ * Prints the ratios, then a table of absolute figures per store, and writes bench-results/ingest-<store>.json
+ * at the repo root. `kairos serve` always runs its projection, so every Kairos figure is with it running.
+ * Only Node built-ins on the client side (`node:http` with keep-alive agents); `pg` (the ceiling, scratch
+ * databases) and `mongoose` (to drop the MongoDB scratch database): server dependencies.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import {
+  CEILING_BATCH,
+  CEILING_CONNECTIONS,
+  type Ceiling,
+  type CeilingInsert,
+  CeilingUnavailableError,
+  type CeilingWindow,
+  openCeiling,
+} from './ceiling.js';
+import { adjacentRatios, median, printRatioTable, type RatioRow, verdict } from './ratios.js';
+import {
   benchArgs,
+  type CatchUp,
   Client,
   createKey,
   databaseCpuSince,
   databaseCpuTicks,
   fmtMs,
   fmtN,
+  type LagSeen,
   type LatencyStats,
   latencyStats,
   letters,
   machineTicks,
   processCpuSeconds,
   procStatusKb,
+  projectionCaughtUp,
   type Reply,
   ROOT,
   type Running,
   round,
+  sampleProjectionLag,
   scratchPostgres,
   serverEnv,
   serviceUrl,
@@ -58,6 +77,8 @@ const optionSpec = {
   mode: { type: 'string', default: 'full' },
   stores: { type: 'string', default: ALL_STORES.join(',') },
   duration: { type: 'string' },
+  window: { type: 'string' },
+  rounds: { type: 'string' },
   seed: { type: 'string' },
   limit: { type: 'string', default: '100' },
   'batch-clients': { type: 'string', default: '8' },
@@ -77,7 +98,9 @@ if (opts.help) {
   --small              CI-cheap run (short phases, 3,000 seeded statements); same as --mode=small
   (from the repo root npm swallows boolean flags: use --mode=small, or a second "--": npm run bench:ingest -- -- --small)
   --stores LIST        pglite,postgres,mongodb (default: all three)
-  --duration S         seconds per measured phase (default 10; 2 with --small)
+  --duration S         seconds of the 0.45 × ceiling, fixed-rate and GET phases (default 10; 2 with --small)
+  --window S           seconds per interleaved window: ceiling, batched, singles (default 3; 1 with --small)
+  --rounds N           interleaved rounds of batched + singles between ceiling windows (default 4; 2 with --small)
   --seed N             statements stored before the GET mix (default 100000; 3000 with --small)
   --limit N            page size of GET queries (default 100)
   --batch-clients N    concurrent clients of the batched phase (default 8)
@@ -96,6 +119,12 @@ if (opts.mode !== 'small' && opts.mode !== 'full') {
 }
 const small = opts.small || opts.mode === 'small';
 const durationS = Number(opts.duration ?? (small ? 2 : 10));
+const windowS = Number(opts.window ?? (small ? 1 : 3));
+const rounds = Number(opts.rounds ?? (small ? 2 : 4));
+/** How long a window waits for the projection to catch up with the window before it. */
+const catchUpMaxS = small ? 15 : 90;
+/** Where no PostgreSQL for the ceiling is a failure, not a run without ratios. */
+const inCi = Boolean(process.env.CI) && process.env.CI !== 'false';
 const seedTarget = Number(opts.seed ?? (small ? 3000 : 100_000));
 const pageLimit = Number(opts.limit);
 const requestTimeoutMs = 1000 * Number(opts.timeout ?? (small ? 5 : 30));
@@ -115,6 +144,8 @@ for (const s of stores) {
 }
 for (const [name, v] of Object.entries({
   durationS,
+  windowS,
+  rounds,
   seedTarget,
   pageLimit,
   batchClients,
@@ -258,7 +289,50 @@ interface PhaseResult {
   /** CPU of every postgres / FerretDB process on the machine (shared services: other users' work counts too). */
   databaseCores: number;
   machineBusyPct: number;
+  /** Server CPU per request and per statement acknowledged, ms (what issue 13's 0.6 ms target is about). */
+  serverCpuMsPerRequest: number;
+  serverCpuMsPerStatement: number;
+  /** Database CPU per statement acknowledged, ms (every postgres / FerretDB process: shared). */
+  databaseCpuMsPerStatement: number;
   extra?: Record<string, unknown>;
+}
+
+/** CPU per request and per statement of a phase, ms, from its cores and counts. */
+function cpuPerWork(p: Omit<PhaseResult, `${string}CpuMsPer${string}`>) {
+  const ms = (cores: number, n: number) => (n > 0 ? round((1000 * cores * p.seconds) / n, 3) : Number.NaN);
+  return {
+    serverCpuMsPerRequest: ms(p.serverCores, p.requests),
+    serverCpuMsPerStatement: ms(p.serverCores, p.statements),
+    databaseCpuMsPerStatement: ms(p.databaseCores, p.statements),
+  };
+}
+
+/** One figure measured over several windows: counts and seconds summed, latencies pooled, CPU weighted by time. */
+function combine(
+  windows: { rec: Recorder; result: PhaseResult }[],
+  extra?: Record<string, unknown>,
+): PhaseResult {
+  const sum = (f: (p: PhaseResult) => number) => windows.reduce((a, w) => a + f(w.result), 0);
+  const seconds = sum((p) => p.seconds);
+  const weighted = (f: (p: PhaseResult) => number) => round(sum((p) => f(p) * p.seconds) / seconds, 2);
+  const statements = sum((p) => p.statements);
+  const requests = sum((p) => p.requests);
+  const base = {
+    requests,
+    statements,
+    seconds: round(seconds, 2),
+    statementsPerSecond: Math.round(statements / seconds),
+    requestsPerSecond: Math.round(requests / seconds),
+    latencyMs: latencyStats(windows.flatMap((w) => w.rec.latencies)),
+    errors: sum((p) => p.errors),
+    errorSample: windows.find((w) => w.result.errorSample)?.result.errorSample,
+    serverCores: weighted((p) => p.serverCores),
+    clientCores: weighted((p) => p.clientCores),
+    databaseCores: weighted((p) => p.databaseCores),
+    machineBusyPct: Math.round(weighted((p) => p.machineBusyPct)),
+    extra,
+  };
+  return { ...base, ...cpuPerWork(base) };
 }
 
 class Recorder {
@@ -299,7 +373,7 @@ class Recorder {
     const seconds = (performance.now() - this.t0) / 1000;
     const client = process.cpuUsage(this.client0);
     const m = machineTicks();
-    return {
+    const base = {
       requests: this.requests,
       statements: this.statements,
       seconds: round(seconds, 2),
@@ -317,6 +391,7 @@ class Recorder {
       ),
       extra,
     };
+    return { ...base, ...cpuPerWork(base) };
   }
 }
 
@@ -494,6 +569,276 @@ function summariseProfile(file: string, top = 25): { functions: unknown[]; byAre
   return { functions: fmt(fn, top), byArea: fmt(area, 15) };
 }
 
+// ---------------------------------------------------------------------------------------------- ceiling, interleaved
+
+/** Batched ingestion with the projection running must stay at this share of the ceiling (issue 13). */
+const HELD_RATIO = 0.45;
+/** Issue 13's targets; they are PostgreSQL mode's, so only the postgres store gets verdicts. */
+const TARGETS = {
+  batchedRatio: 0.55,
+  singlesPerSecond: 2000,
+  singlesServerCpuMs: 0.6,
+  heldRatio: HELD_RATIO,
+  heldLagSeconds: 2,
+} as const;
+
+interface CeilingResult {
+  what: string;
+  database: string;
+  insert: CeilingInsert;
+  windows: CeilingWindow[];
+  medianStatementsPerSecond: number;
+  rowsAtEnd: number;
+}
+
+/** One interleaved Kairos window. */
+interface RoundWindow {
+  statementsPerSecond: number;
+  seconds: number;
+  /** Over the mean of the ceiling windows before and after it. */
+  ratio?: number;
+  projectionLag: LagSeen;
+  /** Seconds the projection took, after the window, to project everything (null: not within the wait). */
+  catchUpSeconds: number | null;
+  /**
+   * The projection runs inside the server process. After the window the server only projects: its CPU
+   * then, over the statements left to project, is what a projected statement costs the server.
+   */
+  projectionCpuMsPerStatement?: number;
+  /** Statements over window + catch-up: the rate the whole pipeline sustains. */
+  sustainedStatementsPerSecond?: number;
+  sustainedRatio?: number;
+}
+
+/** The ceiling, or (outside CI only) undefined with a warning when PostgreSQL is not there. */
+async function openCeilingOrSkip(store: Store): Promise<Ceiling | undefined> {
+  try {
+    return await openCeiling(makeStatement);
+  } catch (error) {
+    if (inCi || !(error instanceof CeilingUnavailableError)) throw error;
+    log(store, `WARNING: ${error.message}. Figures without ratios (in CI this is a failure).`);
+    return undefined;
+  }
+}
+
+/**
+ * Rounds of [ceiling], batched, singles, …, [ceiling]: each Kairos window lies between two ceiling
+ * windows, so both saw the same machine. After each Kairos window the projection catches up before the
+ * next window starts (the ceiling must not share the cores with a projection still at work).
+ */
+async function interleavedRounds(
+  store: Store,
+  ctx: {
+    c: Client;
+    probe: Client;
+    pid: number;
+    tenant: string;
+    ceiling?: Ceiling;
+    post: (n: number) => ReturnType<Parameters<typeof closedLoop>[4]>;
+  },
+) {
+  const { c, probe, pid, tenant, ceiling, post } = ctx;
+  const ceilings: CeilingWindow[] = [];
+  const kinds = {
+    batched: { clients: batchClients, size: 100, windows: [] as { rec: Recorder; result: PhaseResult }[] },
+    singles: { clients: singleClients, size: 1, windows: [] as { rec: Recorder; result: PhaseResult }[] },
+  };
+  const rows: Record<keyof typeof kinds, RoundWindow[]> = { batched: [], singles: [] };
+  const ceilingWindow = async () => {
+    if (ceiling) ceilings.push(await ceiling.window(windowS));
+  };
+  const start = await projectionCaughtUp(probe, tenant, catchUpMaxS * 1000);
+  if (!start.caughtUp) log(store, `   the projection had not caught up with the warm-up (${start.reason})`);
+  // once /readyz has not reported the lag, waiting for it after every window only costs time
+  let lagReported = start.caughtUp || start.reason !== 'lag unknown';
+  log(
+    store,
+    `1/5 ${rounds} interleaved rounds of ${windowS} s windows: ${ceiling ? 'raw insert ceiling, ' : ''}batched (${batchClients} clients × 100), singles (${singleClients} clients)${ceiling ? ', ceiling' : ''}`,
+  );
+  await ceilingWindow();
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, kind] of Object.entries(kinds) as [keyof typeof kinds, (typeof kinds)['batched']][]) {
+      const lag = sampleProjectionLag(probe, tenant);
+      const rec = new Recorder(pid).start();
+      await closedLoop(c, rec, kind.clients, windowS, () => post(kind.size));
+      const result = rec.finish();
+      const projectionLag = await lag();
+      const cpuBefore = processCpuSeconds(pid);
+      const prevReported = lagReported;
+      const caught: CatchUp = lagReported
+        ? await projectionCaughtUp(probe, tenant, catchUpMaxS * 1000)
+        : { caughtUp: false, reason: 'lag unknown' };
+      if (!caught.caughtUp && caught.reason === 'lag unknown') lagReported = false;
+      const catchUp = caught.caughtUp ? caught.seconds : undefined;
+      const catchUpCpuMs = 1000 * (processCpuSeconds(pid) - cpuBefore);
+      const left = projectionLag.lastStatements;
+      const perProjected = catchUp !== undefined && left >= 100 ? catchUpCpuMs / left : undefined;
+      if (!caught.caughtUp && (caught.reason === 'timeout' || lagReported !== prevReported))
+        log(
+          store,
+          caught.reason === 'timeout'
+            ? `   the projection did not catch up within ${catchUpMaxS} s after ${name} window ${r + 1}`
+            : `   /readyz does not report the projection's lag: no waiting for it from ${name} window ${r + 1} on`,
+        );
+      kind.windows.push({ rec, result });
+      rows[name].push({
+        statementsPerSecond: result.statementsPerSecond,
+        seconds: result.seconds,
+        projectionLag,
+        catchUpSeconds: catchUp === undefined ? null : round(catchUp, 2),
+        projectionCpuMsPerStatement: perProjected === undefined ? undefined : round(perProjected, 3),
+        sustainedStatementsPerSecond:
+          catchUp === undefined ? undefined : Math.round(result.statements / (result.seconds + catchUp)),
+      });
+    }
+    await ceilingWindow();
+    const last = ceilings.at(-1)?.statementsPerSecond;
+    log(
+      store,
+      `   round ${r + 1}: batched ${fmtN(rows.batched[r]!.statementsPerSecond)}/s, singles ${fmtN(rows.singles[r]!.statementsPerSecond)}/s${last === undefined ? '' : `, ceiling ${fmtN(last)}/s`}`,
+    );
+  }
+  const ceilingRates = ceilings.map((w) => w.statementsPerSecond);
+  for (const list of Object.values(rows)) {
+    const ratios = adjacentRatios(
+      list.map((w) => w.statementsPerSecond),
+      ceilingRates,
+    );
+    const sustained = adjacentRatios(
+      list.map((w) => w.sustainedStatementsPerSecond ?? Number.NaN),
+      ceilingRates,
+    );
+    list.forEach((w, i) => {
+      if (ratios[i] !== undefined) w.ratio = round(ratios[i]!, 3);
+      if (Number.isFinite(sustained[i])) w.sustainedRatio = round(sustained[i]!, 3);
+    });
+  }
+  const lagOf = (list: RoundWindow[]) => ({
+    maxStatements: Math.max(...list.map((w) => w.projectionLag.maxStatements)),
+    maxSeconds: Math.max(...list.map((w) => w.projectionLag.maxSeconds)),
+    samples: list.reduce((a, w) => a + w.projectionLag.samples, 0),
+    unknown: list.reduce((a, w) => a + w.projectionLag.unknown, 0),
+    maxCatchUpSeconds: list.some((w) => w.catchUpSeconds === null)
+      ? null
+      : Math.max(...list.map((w) => w.catchUpSeconds!)),
+  });
+  return {
+    phases: {
+      batched: combine(kinds.batched.windows, { windows: rounds, projection: lagOf(rows.batched) }),
+      singles: combine(kinds.singles.windows, { windows: rounds, projection: lagOf(rows.singles) }),
+    },
+    ceiling: ceiling
+      ? {
+          what: `PostgreSQL raw insert: the same statement JSON from Node pg into (id uuid primary key, tenant, stored, body jsonb) + 5 indexes, ${CEILING_BATCH} rows per INSERT (${ceiling.insert}), ${CEILING_CONNECTIONS} connections`,
+          database: ceiling.database,
+          insert: ceiling.insert,
+          windows: ceilings,
+          medianStatementsPerSecond: Math.round(median(ceilingRates)),
+          rowsAtEnd: await ceiling.rows(),
+        }
+      : undefined,
+    rounds: rows,
+  };
+}
+
+/** The ratio table of a store: the ceiling, then each Kairos figure over it, with issue 13's verdicts. */
+function ratioRows(store: Store, r: StoreResult): RatioRow[] {
+  const ceiling = r.ceiling;
+  const targets = store === 'postgres';
+  const med = (xs: (number | undefined)[]) => {
+    const ok = xs.filter((x): x is number => x !== undefined && Number.isFinite(x));
+    return ok.length ? median(ok) : undefined;
+  };
+  const batched = r.phases.batched!;
+  const singles = r.phases.singles!;
+  const batchedRatio = med(r.rounds?.batched.map((w) => w.ratio) ?? []);
+  const sustainedRatio = med(r.rounds?.batched.map((w) => w.sustainedRatio) ?? []);
+  const sustained = med(r.rounds?.batched.map((w) => w.sustainedStatementsPerSecond) ?? []);
+  const projectionCpu = med(r.rounds?.batched.map((w) => w.projectionCpuMsPerStatement) ?? []);
+  const singlesRatio = med(r.rounds?.singles.map((w) => w.ratio) ?? []);
+  const lag = (p: PhaseResult) =>
+    (p.extra?.projection ?? p.extra?.projectionLag) as
+      | { maxSeconds: number; maxStatements: number; samples: number; unknown: number }
+      | undefined;
+  /** The lag seen, or that /readyz did not report it (a lag it did not report is not a lag of 0). */
+  const lagText = (l: ReturnType<typeof lag>) =>
+    !l || l.samples === 0
+      ? `projection lag not reported (${l?.unknown ?? 0} tries)`
+      : `projection lag up to ${l.maxSeconds} s${l.unknown ? ` (${l.unknown} of ${l.samples + l.unknown} samples not reported)` : ''}`;
+  const rows: RatioRow[] = [];
+  if (ceiling)
+    rows.push({
+      figure: `raw insert ceiling (PostgreSQL; median of ${ceiling.windows.length} windows)`,
+      statementsPerSecond: ceiling.medianStatementsPerSecond,
+      ratio: 1,
+      note: store === 'postgres' ? '' : `the same PostgreSQL ceiling: Kairos on ${store} against it`,
+    });
+  rows.push({
+    figure: 'batched POST, 100/req, 8 clients',
+    statementsPerSecond: batched.statementsPerSecond,
+    ratio: batchedRatio,
+    windowRatios: r.rounds?.batched.flatMap((w) => (w.ratio === undefined ? [] : [w.ratio])),
+    target: targets ? `≥ ${TARGETS.batchedRatio}` : undefined,
+    verdict:
+      targets && batchedRatio !== undefined ? verdict(batchedRatio >= TARGETS.batchedRatio) : undefined,
+    note: `${lagText(lag(batched))}; server CPU ${batched.serverCpuMsPerStatement.toFixed(3)} ms/statement${
+      projectionCpu === undefined
+        ? ''
+        : ` (a catch-up: ${projectionCpu.toFixed(3)} ms per statement projected)`
+    }, all postgres processes ${batched.databaseCpuMsPerStatement.toFixed(3)} ms`,
+  });
+  rows.push({
+    figure: '  … sustained: over window + projection catch-up',
+    statementsPerSecond: sustained ?? Number.NaN,
+    ratio: sustainedRatio,
+    note: 'no target; what the pipeline keeps up with',
+  });
+  const cpuMs = singles.serverCpuMsPerRequest;
+  rows.push({
+    figure: 'single POST, 50 clients',
+    statementsPerSecond: singles.statementsPerSecond,
+    ratio: singlesRatio,
+    windowRatios: r.rounds?.singles.flatMap((w) => (w.ratio === undefined ? [] : [w.ratio])),
+    target: targets
+      ? `≥ ${fmtN(TARGETS.singlesPerSecond)}/s, ≤ ${TARGETS.singlesServerCpuMs} ms srv CPU`
+      : undefined,
+    verdict: targets
+      ? verdict(singles.statementsPerSecond >= TARGETS.singlesPerSecond, cpuMs <= TARGETS.singlesServerCpuMs)
+      : undefined,
+    note: `server CPU ${cpuMs.toFixed(2)} ms/request (with what the in-process projection did meanwhile)`,
+  });
+  const held = r.phases.projectionHeld;
+  if (held && ceiling) {
+    const heldLag = lag(held);
+    const x = held.extra as { ceilingStatementsPerSecond: number; offeredStatementsPerSecond: number };
+    const ratio = held.statementsPerSecond / x.ceilingStatementsPerSecond;
+    rows.push({
+      figure: `batched offered at ${HELD_RATIO} × ceiling (${fmtN(x.offeredStatementsPerSecond)}/s)`,
+      statementsPerSecond: held.statementsPerSecond,
+      ratio,
+      target: targets ? `≥ ${TARGETS.heldRatio}, lag < ${TARGETS.heldLagSeconds} s` : undefined,
+      // kept up: every request answered within a second of its due time, and the projection close behind
+      verdict: targets
+        ? verdict(
+            held.errors === 0,
+            held.latencyMs.p99 < 1000,
+            !!heldLag && heldLag.samples > 0 && heldLag.unknown === 0,
+            (heldLag?.maxSeconds ?? Number.POSITIVE_INFINITY) < TARGETS.heldLagSeconds,
+          )
+        : undefined,
+      note: `${lagText(heldLag)} (${fmtN(heldLag?.maxStatements ?? Number.NaN)} statements); p99 ${fmtMs(held.latencyMs.p99)} ms; ratio to the median ceiling`,
+    });
+  }
+  if (ceiling && r.seed.statements > 0)
+    rows.push({
+      figure: 'seeding, 1,000/req, 4 clients',
+      statementsPerSecond: r.seed.statementsPerSecond,
+      ratio: r.seed.statementsPerSecond / ceiling.medianStatementsPerSecond,
+      note: 'not interleaved: ratio to the median ceiling; the projection catching up meanwhile',
+    });
+  return rows;
+}
+
 // ---------------------------------------------------------------------------------------------- one store
 
 interface StoreResult {
@@ -502,12 +847,25 @@ interface StoreResult {
   command: string;
   startedAt: string;
   storage: string;
-  machine: { cpus: number; model: string; memoryGb: number; node: string; note: string };
+  machine: {
+    cpus: number;
+    model: string;
+    memoryGb: number;
+    node: string;
+    note: string;
+    loadAverageAtStart: number[];
+  };
   settings: Record<string, unknown>;
   phases: Record<string, PhaseResult>;
   seed: { statements: number; seconds: number; statementsPerSecond: number; storedTotal?: number };
   rssKb: { serverPeak: number; serverEnd: number; clientPeak: number };
   startupSeconds: number;
+  /** The raw insert ceiling's windows (absent without PostgreSQL outside CI). */
+  ceiling?: CeilingResult;
+  /** Each interleaved Kairos window: its figure, its ratio, the projection's lag and catch-up. */
+  rounds?: { batched: RoundWindow[]; singles: RoundWindow[] };
+  /** The ratio table as printed. */
+  ratios?: RatioRow[];
   profile?: unknown;
   error?: string;
 }
@@ -528,9 +886,12 @@ async function benchStore(store: Store): Promise<StoreResult> {
       memoryGb: round(totalmem() / 2 ** 30, 1),
       node: process.version,
       note: 'client, server and database share these cores',
+      loadAverageAtStart: loadavg().map((x) => round(x, 2)),
     },
     settings: {
       durationS,
+      windowS,
+      rounds,
       seedTarget,
       seedMaxSeconds,
       pageLimit,
@@ -549,8 +910,11 @@ async function benchStore(store: Store): Promise<StoreResult> {
   };
   let running: Running | undefined;
   let client: Client | undefined;
+  let probe: Client | undefined;
+  let ceiling: Ceiling | undefined;
   interrupted = async () => {
     if (running) await stopKairos(running);
+    await ceiling?.close().catch(() => {});
     await scratch.cleanup().catch(() => {});
   };
   try {
@@ -577,16 +941,37 @@ async function benchStore(store: Store): Promise<StoreResult> {
     const firstWrite = Date.now();
     // warm-up (JIT, connection pools), not measured
     await closedLoop(c, new Recorder(pid).start(), batchClients, small ? 0.3 : 1.5, () => post(100));
+    probe = new Client(running.port, client.auth, 4, requestTimeoutMs);
+    ceiling = await openCeilingOrSkip(store);
+    if (ceiling) await ceiling.window(small ? 0.3 : 1); // its warm-up, not measured
+    const measured = await interleavedRounds(store, { c, probe, pid, tenant: key.tenantId, ceiling, post });
+    Object.assign(result.phases, measured.phases);
+    result.ceiling = measured.ceiling;
+    result.rounds = measured.rounds;
 
-    log(store, `1/5 batched POSTs: ${batchClients} clients × 100 statements, ${durationS} s`);
-    let rec = new Recorder(pid).start();
-    await closedLoop(c, rec, batchClients, durationS, () => post(100));
-    result.phases.batched = rec.finish();
-
-    log(store, `2/5 single-statement POSTs: ${singleClients} clients, ${durationS} s`);
-    rec = new Recorder(pid).start();
-    await closedLoop(c, rec, singleClients, durationS, () => post(1));
-    result.phases.singles = rec.finish();
+    let rec: Recorder;
+    const ceilingNow = result.ceiling ? median(result.ceiling.windows.map((w) => w.statementsPerSecond)) : 0;
+    if (ceilingNow > 0) {
+      const offered = HELD_RATIO * ceilingNow;
+      log(
+        store,
+        `2/5 batched POSTs offered at ${HELD_RATIO} × the ceiling (${fmtN(offered)} statements/s, open loop), projection lag sampled, ${durationS} s`,
+      );
+      rec = new Recorder(pid).start();
+      const lag = sampleProjectionLag(probe, key.tenantId);
+      const held = rec.finish(await openLoop(c, rec, offered / 100, durationS, 100));
+      const lagSeen = await lag();
+      const caught = await projectionCaughtUp(probe, key.tenantId, catchUpMaxS * 1000);
+      result.phases.projectionHeld = held;
+      held.extra = {
+        ...held.extra,
+        offeredStatementsPerSecond: Math.round(offered),
+        ceilingStatementsPerSecond: Math.round(ceilingNow),
+        projectionLag: lagSeen,
+        catchUpSeconds: caught.caughtUp ? round(caught.seconds, 2) : null,
+        catchUp: caught.caughtUp ? 'caught up' : caught.reason,
+      };
+    }
 
     log(store, `3/5 fixed 1,000 statements/s: 10 req/s × 100, then 1,000 req/s × 1, ${durationS} s each`);
     rec = new Recorder(pid).start();
@@ -686,6 +1071,7 @@ async function benchStore(store: Store): Promise<StoreResult> {
     result.phases.getAll = all.finish({ statementsReturned: returned });
     for (const k of kinds) result.phases[`get_${k}`] = perKind[k].finish();
 
+    result.ratios = ratioRows(store, result);
     result.rssKb = {
       serverPeak: procStatusKb(pid, 'VmHWM'),
       serverEnd: procStatusKb(pid, 'VmRSS'),
@@ -697,6 +1083,10 @@ async function benchStore(store: Store): Promise<StoreResult> {
     log(store, `FAILED: ${(error as Error).message}`);
   } finally {
     client?.close();
+    probe?.close();
+    await ceiling
+      ?.close()
+      .catch((e) => log(store, `dropping the ceiling's database failed: ${(e as Error).message}`));
     if (running) {
       await stopKairos(running);
       if (running.profDir) {
@@ -717,6 +1107,10 @@ async function benchStore(store: Store): Promise<StoreResult> {
 
 // ---------------------------------------------------------------------------------------------- output
 
+const fmtMs3 = (n: number) => (Number.isFinite(n) ? n.toFixed(3) : '—');
+/** min–max of a few figures. */
+const fmtCores = (xs: number[]) => `${Math.min(...xs)}–${Math.max(...xs)}`;
+
 function log(store: string, message: string): void {
   console.error(`[bench ${store}] ${message}`);
 }
@@ -724,9 +1118,27 @@ function log(store: string, message: string): void {
 function printTable(r: StoreResult): void {
   console.log(`\n== ${r.store} (${r.mode}) — ${r.storage}`);
   if (r.error) console.log(`   ERROR: ${r.error.split('\n')[0]}`);
+  if (r.ratios) {
+    console.log(
+      r.ceiling
+        ? `ratios to the raw insert ceiling (${r.ceiling.what}); each window's ratio is to the mean of the ceiling windows before and after it, the row shows their median; the projection runs throughout${r.store === 'postgres' ? '' : "; targets are PostgreSQL mode's"}:`
+        : 'no raw insert ceiling (no PostgreSQL): figures without ratios',
+    );
+    printRatioTable(r.ratios);
+    console.log('\nabsolute figures:');
+  }
+  if (r.ceiling)
+    console.log(
+      `ceiling windows (${r.settings.windowS} s each): ${r.ceiling.windows.map((w) => fmtN(w.statementsPerSecond)).join(', ')} statements/s (client ${fmtCores(r.ceiling.windows.map((w) => w.clientCores))}, db ${fmtCores(r.ceiling.windows.map((w) => w.databaseCores))} cores, busy ${fmtCores(r.ceiling.windows.map((w) => w.machineBusyPct))} %); ${fmtN(r.ceiling.rowsAtEnd)} rows at the end`,
+    );
+  for (const [name, list] of Object.entries(r.rounds ?? {}))
+    console.log(
+      `${name} windows: ${list.map((w) => `${fmtN(w.statementsPerSecond)}/s (ratio ${w.ratio?.toFixed(2) ?? '—'}, lag ${w.projectionLag.samples ? `≤ ${w.projectionLag.maxSeconds} s` : 'not reported'}, ${w.catchUpSeconds === null ? 'not seen caught up' : `caught up in ${w.catchUpSeconds} s`})`).join('; ')}`,
+    );
   const rows: [string, string, PhaseResult | undefined][] = [
     ['batched POST (100/req)', `${r.settings.batchClients} clients`, r.phases.batched],
     ['single POST', `${r.settings.singleClients} clients`, r.phases.singles],
+    ['batched at 0.45 × ceil.', 'open loop', r.phases.projectionHeld],
     ['fixed 1k/s as 10×100', 'open loop', r.phases.rateBatches],
     ['fixed 1k/s as 1000×1', 'open loop', r.phases.rateSingles],
     ['GET by agent', `limit ${r.settings.pageLimit}`, r.phases.get_agent],
@@ -748,8 +1160,9 @@ function printTable(r: StoreResult): void {
     'cli cpu',
     'db cpu',
     'busy%',
+    'srv ms/req',
   ];
-  const widths = [24, 12, 9, 8, 8, 8, 8, 7, 8, 8, 7, 6];
+  const widths = [24, 12, 9, 8, 8, 8, 8, 7, 8, 8, 7, 6, 10];
   const line = (cells: string[]) =>
     cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' ');
   console.log(line(head));
@@ -769,6 +1182,7 @@ function printTable(r: StoreResult): void {
         p.clientCores.toFixed(2),
         p.databaseCores.toFixed(2),
         String(p.machineBusyPct),
+        name.startsWith('GET') ? '' : fmtMs3(p.serverCpuMsPerRequest),
       ]),
     );
   }

@@ -393,3 +393,91 @@ export function printTable(head: string[], rows: (string | number)[][]): void {
   for (const r of cells)
     console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
 }
+
+// ---------------------------------------------------------------------------------------------- projection
+
+/**
+ * The projection's lag of `tenant` on `/readyz`: statements not projected yet and the age of the oldest.
+ * Rejects when `/readyz` has no figure for the tenant: its projection report gives up after 2 s (an error
+ * instead of tenants), and a missing figure is not a lag of 0.
+ */
+export async function projectionLag(
+  client: Client,
+  tenant: string,
+): Promise<{ statements: number; seconds: number }> {
+  const r = await client.request('GET', '/readyz');
+  const body = JSON.parse(r.body) as {
+    projection?: { error?: string; tenants?: { tenantId: string; statements: number; seconds: number }[] };
+  };
+  const t = body.projection?.tenants?.find((x) => x.tenantId === tenant);
+  if (!t)
+    throw new Error(
+      `/readyz has no projection lag for tenant ${tenant}: ${body.projection?.error ?? 'tenant not listed'}`,
+    );
+  return { statements: t.statements, seconds: t.seconds };
+}
+
+/** Whether the projection caught up: after how long, or why not (past the wait, or its lag not reported). */
+export type CatchUp =
+  | { caughtUp: true; seconds: number }
+  | { caughtUp: false; reason: 'timeout' | 'lag unknown' };
+
+/**
+ * Waits until the tenant's projection lag is 0 (polled every 250 ms), up to `timeoutMs`; gives up sooner
+ * when `/readyz` fails to report the lag 3 times in a row (a store too slow to count: no point waiting).
+ */
+export async function projectionCaughtUp(
+  client: Client,
+  tenant: string,
+  timeoutMs: number,
+): Promise<CatchUp> {
+  const t0 = performance.now();
+  let unknown = 0;
+  while (performance.now() - t0 < timeoutMs) {
+    const lag = await projectionLag(client, tenant).catch(() => undefined);
+    if (lag?.statements === 0) return { caughtUp: true, seconds: (performance.now() - t0) / 1000 };
+    unknown = lag ? 0 : unknown + 1;
+    if (unknown >= 3) return { caughtUp: false, reason: 'lag unknown' };
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { caughtUp: false, reason: 'timeout' };
+}
+
+/** The largest projection lag seen while sampling (statements behind, age of the oldest in seconds). */
+export interface LagSeen {
+  maxStatements: number;
+  maxSeconds: number;
+  /** Statements behind at the last sample (taken when `stop()` is called). */
+  lastStatements: number;
+  samples: number;
+  /** Samples `/readyz` answered without the tenant's lag (see {@link projectionLag}). */
+  unknown: number;
+}
+
+/** Samples the tenant's projection lag every `everyMs` until the returned `stop()`, which gives the largest seen. */
+export function sampleProjectionLag(client: Client, tenant: string, everyMs = 500): () => Promise<LagSeen> {
+  const seen: LagSeen = { maxStatements: 0, maxSeconds: 0, lastStatements: 0, samples: 0, unknown: 0 };
+  let inFlight: Promise<void> = Promise.resolve();
+  const sample = () => {
+    inFlight = projectionLag(client, tenant).then(
+      (lag) => {
+        seen.samples++;
+        seen.lastStatements = lag.statements;
+        seen.maxStatements = Math.max(seen.maxStatements, lag.statements);
+        seen.maxSeconds = Math.max(seen.maxSeconds, round(lag.seconds, 2));
+      },
+      () => {
+        seen.unknown++;
+      },
+    );
+  };
+  const timer = setInterval(sample, everyMs);
+  return async () => {
+    clearInterval(timer);
+    // one last look at the end of the window: the lag is largest when the load stops
+    await inFlight;
+    sample();
+    await inFlight;
+    return seen;
+  };
+}
