@@ -57,6 +57,9 @@ export interface ProjectionLag {
 }
 
 const LAG_CAP = 1_000_000;
+/** Least and most statements projected between two ANALYZEs of the projection (see `analyzeWhenDue`). */
+const ANALYZE_MIN_EVERY = 1_000;
+const ANALYZE_MAX_EVERY = 50_000;
 /** Statements this old are history: a batch of them is a catch-up, whose course rows may wait for its end. */
 const CATCH_UP_MS = 10_000;
 
@@ -126,6 +129,8 @@ export class Projector {
   /** Statements projected since start. */
   projected = 0;
   private sinceAnalyze = 0;
+  /** Statements of the largest generation projected since start (sets how often ANALYZE runs). */
+  private largest = 0;
   private lastAnalyze = Date.now();
   private analyzing?: Promise<void>;
 
@@ -339,6 +344,8 @@ export class Projector {
       read += r.read;
       gen = r.gen;
       onBatch?.(gen);
+      // a long catch-up of a young projection: the batches after the ANALYZE are planned on statistics
+      this.analyzeWhenDue(gen.statements);
       // let requests in between batches (embedded PGlite shares the event loop)
       await new Promise((res) => setImmediate(res));
     }
@@ -432,7 +439,7 @@ export class Projector {
       }
       gen = active;
     }
-    this.analyzeWhenDue();
+    this.analyzeWhenDue(gen.statements);
     if (scheduleRefresh) this.scheduleRefresh(gen);
     return total;
   }
@@ -445,13 +452,18 @@ export class Projector {
   }
 
   /**
-   * Keeps the planner's statistics current as the projection grows (every 50,000 statements, or 10 minutes
-   * after a change), in the background: the projection's queries are planned per course and degrade badly
-   * on stale statistics.
+   * Keeps the planner's statistics current as the projection grows, in the background: each time it has
+   * grown by half (at least 1,000 statements, at most 50,000 apart), or 10 minutes after a change. The
+   * projection's queries are planned per course and degrade badly on stale statistics: a young projection
+   * with none had each learner × activity recomputation read the generation's every fact.
    */
-  private analyzeWhenDue(): void {
+  private analyzeWhenDue(statements: number): void {
+    // ANALYZE covers every tenant's rows: the largest projection seen sets the pace (a small tenant on a large
+    // database must not have it run every 1,000 statements)
+    this.largest = Math.max(this.largest, statements);
+    const every = Math.min(ANALYZE_MAX_EVERY, Math.max(ANALYZE_MIN_EVERY, this.largest / 2));
     const due =
-      this.sinceAnalyze >= 50_000 || (this.sinceAnalyze > 0 && Date.now() - this.lastAnalyze > 600_000);
+      this.sinceAnalyze >= every || (this.sinceAnalyze > 0 && Date.now() - this.lastAnalyze > 600_000);
     if (!due || this.analyzing) return;
     this.sinceAnalyze = 0;
     this.lastAnalyze = Date.now();

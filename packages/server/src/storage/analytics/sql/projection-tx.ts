@@ -203,12 +203,16 @@ export class SqlProjectionTx implements ProjectionTx {
   ): Promise<StruggleChange[]> {
     if (pairs.length === 0) return [];
     const res = await this.db.query<StruggleChange>(
+      // each pair is a lookup (LATERAL … OFFSET 0 keeps it a per-pair index probe): the planner takes the pairs
+      // for 100 rows and, joining them by hash, read the whole generation's facts for a batch of 25 statements
       `WITH p AS (SELECT DISTINCT * FROM json_to_recordset($3::json) AS p(c text, a text, l text)),
-       f AS (SELECT f.* FROM facts f JOIN p ON f.tenant_id = $1 AND f.gen = $2 AND f.course = p.c
-               AND f.activity = p.a AND f.learner = p.l),
-       old AS (SELECT la.course, la.activity, la.learner, la.attempts FROM learner_activities la
-               JOIN p ON la.tenant_id = $1 AND la.gen = $2 AND la.course = p.c AND la.activity = p.a
-                 AND la.learner = p.l),
+       f AS MATERIALIZED (SELECT f.* FROM p CROSS JOIN LATERAL (
+               SELECT * FROM facts f WHERE f.tenant_id = $1 AND f.gen = $2 AND f.course = p.c
+                 AND f.activity = p.a AND f.learner = p.l OFFSET 0) f),
+       old AS MATERIALIZED (SELECT la.* FROM p CROSS JOIN LATERAL (
+               SELECT la.ctid AS row, la.course, la.activity, la.learner, la.attempts FROM learner_activities la
+               WHERE la.tenant_id = $1 AND la.gen = $2 AND la.course = p.c AND la.activity = p.a
+                 AND la.learner = p.l OFFSET 0) la),
        a AS (SELECT course, activity, learner, count(*)::int AS attempts,
                (array_agg(success ORDER BY ts, statement_id))[1] AS first_success,
                (array_agg(credit ORDER BY ts, statement_id))[1] AS first_credit,
@@ -241,10 +245,11 @@ export class SqlProjectionTx implements ProjectionTx {
            completed = EXCLUDED.completed, active_ms = EXCLUDED.active_ms, first_seen = EXCLUDED.first_seen,
            last_seen = EXCLUDED.last_seen, statements = EXCLUDED.statements
          RETURNING course, activity, learner, attempts, succeeded),
+       -- the rows of pairs left without facts (all voided), by their tuple ids: no scan of the table
        gone AS (
-         DELETE FROM learner_activities la USING p
-         WHERE la.tenant_id = $1 AND la.gen = $2 AND la.course = p.c AND la.activity = p.a AND la.learner = p.l
-           AND NOT EXISTS (SELECT 1 FROM b WHERE b.course = p.c AND b.activity = p.a AND b.learner = p.l))
+         DELETE FROM learner_activities la
+         WHERE la.ctid = ANY (ARRAY(SELECT old.row FROM old WHERE NOT EXISTS (
+           SELECT 1 FROM b WHERE b.course = old.course AND b.activity = old.activity AND b.learner = old.learner))))
        SELECT up.course, up.activity, up.learner, up.attempts, COALESCE(old.attempts, 0) AS before
        FROM up LEFT JOIN old USING (course, activity, learner)
        WHERE NOT up.succeeded AND EXISTS (
@@ -261,6 +266,7 @@ export class SqlProjectionTx implements ProjectionTx {
   ): Promise<void> {
     if (learners.length === 0) return;
     await this.db.query(
+      // per-learner lookups, as in recomputeLearnerActivities (a hash join read the generation's every row)
       `WITH p AS (SELECT DISTINCT * FROM json_to_recordset($3::json) AS p(c text, l text)),
        agg AS (
          SELECT la.course, la.learner, min(la.first_seen) AS first_seen, max(la.last_seen) AS last_seen,
@@ -273,8 +279,9 @@ export class SqlProjectionTx implements ProjectionTx {
            count(*) FILTER (WHERE la.attempts >= $5 AND NOT la.succeeded)::int AS stuck,
            sum(la.statements)::int AS statements,
            COALESCE(bool_or(la.completed) FILTER (WHERE la.activity = la.course), false) AS course_completed
-         FROM learner_activities la JOIN p ON la.tenant_id = $1 AND la.gen = $2 AND la.course = p.c
-           AND la.learner = p.l
+         FROM p CROSS JOIN LATERAL (
+           SELECT * FROM learner_activities la WHERE la.tenant_id = $1 AND la.gen = $2 AND la.course = p.c
+             AND la.learner = p.l OFFSET 0) la
          GROUP BY la.course, la.learner),
        up AS (
          INSERT INTO learner_courses (tenant_id, gen, course, learner, first_seen, last_seen, active_ms, reached,
@@ -286,9 +293,11 @@ export class SqlProjectionTx implements ProjectionTx {
            completed = EXCLUDED.completed, assessed = EXCLUDED.assessed, succeeded = EXCLUDED.succeeded,
            struggling = EXCLUDED.struggling, stuck = EXCLUDED.stuck, statements = EXCLUDED.statements,
            course_completed = EXCLUDED.course_completed)
-       DELETE FROM learner_courses lc USING p
-       WHERE lc.tenant_id = $1 AND lc.gen = $2 AND lc.course = p.c AND lc.learner = p.l
-         AND NOT EXISTS (SELECT 1 FROM agg WHERE agg.course = p.c AND agg.learner = p.l)`,
+       DELETE FROM learner_courses lc WHERE lc.ctid = ANY (ARRAY(
+         SELECT x.row FROM p CROSS JOIN LATERAL (
+           SELECT lc.ctid AS row FROM learner_courses lc WHERE lc.tenant_id = $1 AND lc.gen = $2 AND lc.course = p.c
+             AND lc.learner = p.l OFFSET 0) x
+         WHERE NOT EXISTS (SELECT 1 FROM agg WHERE agg.course = p.c AND agg.learner = p.l)))`,
       [
         this.tenantId,
         gen,
@@ -327,9 +336,9 @@ export class SqlProjectionTx implements ProjectionTx {
     }>(
       `SELECT m.course, m.learner, m.competency, m.p, m.level, m.evidence, m.streak, m.maitrise_success,
          m.last_ts, m.last_statement
-       FROM json_to_recordset($3::json) AS k(c text, l text, m text)
-       JOIN mastery m ON m.tenant_id = $1 AND m.gen = $2 AND m.course = k.c AND m.learner = k.l
-         AND m.competency = k.m`,
+       FROM json_to_recordset($3::json) AS k(c text, l text, m text) CROSS JOIN LATERAL (
+         SELECT * FROM mastery m WHERE m.tenant_id = $1 AND m.gen = $2 AND m.course = k.c AND m.learner = k.l
+           AND m.competency = k.m OFFSET 0) m`,
       [this.tenantId, gen, keysJson(keys)],
     );
     return res.rows.map((r) => ({
@@ -390,8 +399,8 @@ export class SqlProjectionTx implements ProjectionTx {
       gen,
       `(SELECT DISTINCT * FROM json_to_recordset($3::json) AS k(c text, l text, m text)) k
        JOIN alignments al ON al.tenant_id = $1 AND al.competency = k.m
-       JOIN facts f ON f.tenant_id = $1 AND f.gen = $2 AND f.course = k.c AND f.activity = al.activity
-         AND f.learner = k.l`,
+       CROSS JOIN LATERAL (SELECT * FROM facts f WHERE f.tenant_id = $1 AND f.gen = $2 AND f.course = k.c
+         AND f.activity = al.activity AND f.learner = k.l OFFSET 0) f`,
       'f.assessed',
       keysJson(keys),
     );
@@ -419,16 +428,21 @@ export class SqlProjectionTx implements ProjectionTx {
   ): Promise<void> {
     if (replace.length > 0) {
       await this.db.query(
-        `DELETE FROM evidence e USING json_to_recordset($3::json) AS k(c text, l text, m text)
-         WHERE e.tenant_id = $1 AND e.gen = $2 AND e.course = k.c AND e.learner = k.l AND e.competency = k.m`,
+        // by tuple ids found key by key: a join with the keys read every evidence row of the generation
+        `DELETE FROM evidence WHERE ctid = ANY (ARRAY(
+           SELECT e.row FROM json_to_recordset($3::json) AS k(c text, l text, m text) CROSS JOIN LATERAL (
+             SELECT e.ctid AS row FROM evidence e WHERE e.tenant_id = $1 AND e.gen = $2 AND e.course = k.c
+               AND e.learner = k.l AND e.competency = k.m OFFSET 0) e))`,
         [this.tenantId, gen, keysJson(replace)],
       );
     }
     const empty = states.filter((s) => s.evidence === 0);
     if (empty.length > 0) {
       await this.db.query(
-        `DELETE FROM mastery m USING json_to_recordset($3::json) AS k(c text, l text, m text)
-         WHERE m.tenant_id = $1 AND m.gen = $2 AND m.course = k.c AND m.learner = k.l AND m.competency = k.m`,
+        `DELETE FROM mastery WHERE ctid = ANY (ARRAY(
+           SELECT m.row FROM json_to_recordset($3::json) AS k(c text, l text, m text) CROSS JOIN LATERAL (
+             SELECT m.ctid AS row FROM mastery m WHERE m.tenant_id = $1 AND m.gen = $2 AND m.course = k.c
+               AND m.learner = k.l AND m.competency = k.m OFFSET 0) m))`,
         [this.tenantId, gen, keysJson(empty)],
       );
     }
@@ -537,8 +551,11 @@ export class SqlProjectionTx implements ProjectionTx {
        latest AS (
          SELECT DISTINCT ON (c.link, c.learner) c.link, c.learner, f.course, f.statement_id, f.ts, f.verb, f.success,
            f.completion, f.credit, f.score_raw, f.score_min, f.score_max
-         FROM c JOIN facts f ON f.tenant_id = $1 AND f.gen = $2 AND f.course = c.course AND f.learner = c.learner
-           AND (f.sequence = c.link OR f.activity = c.link) AND f.verb = ANY($4::text[])
+         FROM c CROSS JOIN LATERAL (
+           -- the candidate's latest graded fact, a lookup in the learner's facts (not a join over them all)
+           SELECT * FROM facts f WHERE f.tenant_id = $1 AND f.gen = $2 AND f.course = c.course
+             AND f.learner = c.learner AND (f.sequence = c.link OR f.activity = c.link) AND f.verb = ANY($4::text[])
+           ORDER BY f.ts DESC, f.statement_id DESC LIMIT 1) f
          ORDER BY c.link, c.learner, f.ts DESC, f.statement_id DESC)
        INSERT INTO grade_results (tenant_id, gen, link, learner, course, statement_id, ts, verb, success, completion,
          credit, score_raw, score_min, score_max, changed_at)

@@ -75,11 +75,13 @@ export class SqlProjection implements ProjectionRepository {
     const client = await this.pool.connect({ timeoutMs: BATCH_TIMEOUT_MS });
     try {
       await client.query('BEGIN');
-      const lock = await client.query<{ ok: boolean }>(
+      // the refresh has a lock of its own (it runs beside the batches); sharing the batches' lock, each refresh
+      // held statements back for its whole length
+      const held = await client.query<{ ok: boolean }>(
         'SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS ok',
-        [LOCK_NAMESPACE, tenantId],
+        [lock === 'refresh' ? REFRESH_NAMESPACE : LOCK_NAMESPACE, tenantId],
       );
-      if (!lock.rows[0]?.ok) {
+      if (!held.rows[0]?.ok) {
         await client.query('ROLLBACK');
         return { ran: false };
       }

@@ -169,9 +169,14 @@ export async function refreshCourse(
       [tenantId, gen, course, o.rapidShare, o.rapidMinAnswers],
     );
   }
+  // a mark a batch in flight holds is skipped, not waited for: that batch marks it again (the refresh must never
+  // wait on a batch, which may be waiting on a mark this refresh deleted — a deadlock)
   await db.query(
-    `DELETE FROM dirty_activities d USING json_to_recordset($4::json) AS x(activity text, marked_at timestamptz)
-     WHERE d.tenant_id = $1 AND d.gen = $2 AND d.course = $3 AND d.activity = x.activity AND d.marked_at = x.marked_at`,
+    `DELETE FROM dirty_activities WHERE ctid = ANY (ARRAY(
+       SELECT d.ctid FROM dirty_activities d JOIN json_to_recordset($4::json) AS x(activity text, marked_at timestamptz)
+         ON d.activity = x.activity AND d.marked_at = x.marked_at
+       WHERE d.tenant_id = $1 AND d.gen = $2 AND d.course = $3
+       FOR UPDATE OF d SKIP LOCKED))`,
     [tenantId, gen, course, seen],
   );
   return sequences;
