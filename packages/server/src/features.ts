@@ -30,28 +30,28 @@ export const features: ((app: Express, deps: AppDeps) => void)[] = [
   ltiFeature,
 ];
 
-/** `/admin/v1`: the admin commands' way into a server holding the embedded data directory. */
-function adminFeature(app: Express, deps: AppDeps): void {
-  // Imports share the LRS's consistency tracker, so Consistent-Through accounts for them too.
-  const operations = localOperations(
+/**
+ * The admin operations on this server's stores. Imports share the LRS's consistency tracker, so
+ * Consistent-Through accounts for them too; erasures reproject with the server's projector.
+ */
+const operationsOf = (app: Express, deps: AppDeps) =>
+  localOperations(
     deps.stores,
     deps.config.publicUrl,
     app.locals.consistency,
     deps.secret,
     app.locals.projector,
   );
+
+/** `/admin/v1`: the admin commands' way into a server holding the embedded data directory. */
+function adminFeature(app: Express, deps: AppDeps): void {
+  const operations = operationsOf(app, deps);
   app.use('/admin/v1', adminRouter({ token: () => deps.adminToken?.(), operations, bodyLimit: '50mb' }));
 }
 
 /** The daily retention check (docs/operations/privacy.md#retention), stopped at shutdown. */
 function retentionFeature(app: Express, deps: AppDeps): void {
-  const operations = localOperations(
-    deps.stores,
-    deps.config.publicUrl,
-    app.locals.consistency,
-    deps.secret,
-    app.locals.projector,
-  );
+  const operations = operationsOf(app, deps);
   const settings = new RetentionSettings(deps.stores.record.keyed);
   const job = retentionJob({
     hasSettings: async () => (await settings.list()).length > 0,
