@@ -223,7 +223,18 @@ const scenarios: Scenario[] = [
       await client.end();
       const backend = new URL(shared);
       backend.pathname = `/${name}`;
-      const service = await privateFerretdb(backend.toString());
+      const ferretdb = await privateFerretdb(backend.toString());
+      const service: PrivateService = {
+        ...ferretdb,
+        // FerretDB's storage goes with it
+        async destroy() {
+          await ferretdb.destroy();
+          const drop = new pg.Client({ connectionString: admin.toString() });
+          await drop.connect();
+          await drop.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+          await drop.end();
+        },
+      };
       return { service, env: (url) => ({ MONGODB_URL: url }) };
     },
   },

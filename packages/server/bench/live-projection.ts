@@ -10,7 +10,6 @@
  * statements stored, then one `Projector.catchUp` — the live path, woken per POST. Prints the time per
  * pass and, per SQL statement (by its first 90 characters), the milliseconds per pass and the calls.
  */
-import { randomUUID } from 'node:crypto';
 import { validateStatement } from '@kairos/xapi';
 import pg from 'pg';
 import { Projector } from '../src/analytics/projection/projector.js';
@@ -22,6 +21,7 @@ import { announceStored } from '../src/storage/record/announce.js';
 import { SqlRecordStore } from '../src/storage/record/sql/record-store.js';
 import { openPostgres } from '../src/storage/sql/database.js';
 import type { Stores } from '../src/storage/types.js';
+import { soakStatement } from './soak-statements.js';
 import * as B from './support.js';
 
 const stats = new Map<string, { n: number; ms: number; text?: string; values?: unknown }>();
@@ -53,51 +53,7 @@ proto.query = function (this: unknown, ...args: unknown[]) {
   return r;
 };
 
-const HOME = 'https://moodle.example.edu';
-const rnd = (n: number) => Math.floor(Math.random() * n);
-function statement(): Record<string, unknown> {
-  const c = rnd(4);
-  const s = rnd(4);
-  const i = rnd(8);
-  const correct = Math.random() < 0.6;
-  const sequence = `https://content.example.edu/soak/${c}/sequences/${s}`;
-  return {
-    id: randomUUID(),
-    actor: { objectType: 'Agent', account: { homePage: HOME, name: `learner-${rnd(200)}` } },
-    verb: { id: `http://adlnet.gov/expapi/verbs/${Math.random() < 0.85 ? 'answered' : 'completed'}` },
-    object: {
-      objectType: 'Activity',
-      id: `${sequence}/items/q${i}`,
-      definition: {
-        type: 'http://adlnet.gov/expapi/activities/cmi.interaction',
-        name: { 'en-US': `Question ${i + 1}` },
-        interactionType: 'choice',
-        correctResponsesPattern: ['b'],
-      },
-    },
-    result: {
-      score: { scaled: correct ? 1 : 0.25, raw: correct ? 4 : 1, min: 0, max: 4 },
-      success: correct,
-      completion: true,
-      response: correct ? 'b' : 'c',
-      duration: `PT${(5 + Math.random() * 90).toFixed(1)}S`,
-    },
-    context: {
-      registration: randomUUID(),
-      contextActivities: {
-        parent: [{ objectType: 'Activity', id: sequence }],
-        grouping: [
-          {
-            objectType: 'Activity',
-            id: `${HOME}/course/view.php?id=${500 + c}`,
-            definition: { type: 'http://adlnet.gov/expapi/activities/course' },
-          },
-        ],
-      },
-    },
-    timestamp: new Date().toISOString(),
-  };
-}
+const statement = () => soakStatement(200);
 const TENANT = 'default';
 const AUTHORITY = {
   objectType: 'Agent' as const,

@@ -26,13 +26,13 @@
  * projection that did not catch up), and in
  * full mode also when memory is not flat. Writes bench-results/soak.json at the repo root.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestPlatform } from '../../../test/lti-platform/index.js';
 import { addKairosTool, launchOverHttp, platformAddArgs } from '../../../test/lti-platform/kairos.js';
+import { soakCourseIri, soakStatement } from './soak-statements.js';
 import {
   benchArgs,
   Client,
@@ -114,58 +114,9 @@ const rampStepS = small ? 2 : 5;
 
 // ---------------------------------------------------------------------------------------------- statements
 
-const HOME = 'https://moodle.example.edu';
 const COURSES = 4;
 const LEARNERS = small ? 200 : 1000;
-const courseIri = (c: number) => `${HOME}/course/view.php?id=${500 + c}`;
-const rnd = (n: number) => Math.floor(Math.random() * n);
-
-/** A Kairos SDK statement: a learner answering (or completing) a quiz item of one of the courses. */
-function statement(): Record<string, unknown> {
-  const c = rnd(COURSES);
-  const s = rnd(4);
-  const i = rnd(8);
-  const correct = Math.random() < 0.6;
-  const sequence = `https://content.example.edu/soak/${c}/sequences/${s}`;
-  return {
-    id: randomUUID(),
-    actor: { objectType: 'Agent', account: { homePage: HOME, name: `learner-${rnd(LEARNERS)}` } },
-    verb: {
-      id: `http://adlnet.gov/expapi/verbs/${Math.random() < 0.85 ? 'answered' : 'completed'}`,
-    },
-    object: {
-      objectType: 'Activity',
-      id: `${sequence}/items/q${i}`,
-      definition: {
-        type: 'http://adlnet.gov/expapi/activities/cmi.interaction',
-        name: { 'en-US': `Question ${i + 1}` },
-        interactionType: 'choice',
-        correctResponsesPattern: ['b'],
-      },
-    },
-    result: {
-      score: { scaled: correct ? 1 : 0.25, raw: correct ? 4 : 1, min: 0, max: 4 },
-      success: correct,
-      completion: true,
-      response: correct ? 'b' : 'c',
-      duration: `PT${(5 + Math.random() * 90).toFixed(1)}S`,
-    },
-    context: {
-      registration: randomUUID(),
-      contextActivities: {
-        parent: [{ objectType: 'Activity', id: sequence }],
-        grouping: [
-          {
-            objectType: 'Activity',
-            id: courseIri(c),
-            definition: { type: 'http://adlnet.gov/expapi/activities/course' },
-          },
-        ],
-      },
-    },
-    timestamp: new Date().toISOString(),
-  };
-}
+const statement = () => soakStatement(LEARNERS, COURSES);
 const batch = (n: number) => JSON.stringify(Array.from({ length: n }, statement));
 
 // ---------------------------------------------------------------------------------------------- figures
@@ -439,7 +390,7 @@ async function main(): Promise<number> {
       launch: new Kind('LTI launch'),
       sse: new Kind('live feed connect'),
     };
-    const courses = Array.from({ length: COURSES }, (_, c) => courseIri(c));
+    const courses = Array.from({ length: COURSES }, (_, c) => soakCourseIri(c));
     const routes = ['overview', 'stuck-points', 'learners', 'competencies'];
     const memorySamples: { atS: number; rssMb: number; heapMb?: number }[] = [];
     const t0 = performance.now();
