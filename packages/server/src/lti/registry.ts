@@ -44,6 +44,11 @@ export function tenantIdOf(issuer: string, clientId: string): string {
  * `publickey`, `privatekey`), written through the same plugin so ltijs' services (AGS, NRPS) and keyset
  * route see them. Key pairs are generated asynchronously; rotation keeps the old public key in the JWKS.
  */
+/** The tenants of the registered platforms (read without the ltijs side a {@link PlatformRegistry} needs). */
+export async function registeredTenantIds(keyed: KeyedRecordRepository): Promise<string[]> {
+  return (await keyed.find(TENANTS, {})).map((r) => (r.data as PlatformRegistration).tenantId);
+}
+
 export class PlatformRegistry {
   constructor(
     private readonly keyed: KeyedRecordRepository,

@@ -1,4 +1,5 @@
 import { KairosError } from '../errors.js';
+import { registeredTenantIds } from '../lti/registry.js';
 import type { KeyedRecordRepository, Stores } from '../storage/types.js';
 import { erasersOf } from './forget.js';
 
@@ -6,8 +7,6 @@ import { erasersOf } from './forget.js';
 const SETTINGS = 'retention_settings';
 /** Keyed records of each tenant's last retention run (dry runs are not recorded here). */
 const RUNS = 'retention_runs';
-/** Where `PlatformRegistry` (lti/registry.ts) keeps each LMS registration, read here for its tenant only. */
-const PLATFORM_TENANTS = 'kairos:lti-tenant';
 
 /** A tenant's retention: statements stored more than `months` calendar months ago are purged. */
 export interface RetentionSetting {
@@ -68,12 +67,11 @@ export function parseRetentionMonths(input: string | number): number | undefined
 /** The tenants Kairos knows: with statements, analytics, API keys or a registered LMS. */
 export async function knownTenants(stores: Stores): Promise<Set<string>> {
   const { analytics } = erasersOf(stores);
-  const platforms = await stores.record.keyed.find(PLATFORM_TENANTS, {});
   return new Set([
     ...(await stores.record.statements.tenants()),
     ...(await analytics.tenants()),
     ...(await stores.record.credentials.list()).map((c) => c.tenantId),
-    ...platforms.map((p) => (p.data as { tenantId?: string }).tenantId).filter((t) => t !== undefined),
+    ...(await registeredTenantIds(stores.record.keyed)),
   ]);
 }
 

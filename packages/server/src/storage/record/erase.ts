@@ -69,6 +69,12 @@ export interface ExportedDocument {
   content: string;
 }
 
+/**
+ * The index terms naming these agents: as actor or object agent (`a:`), or as a related agent (`ra:`) —
+ * the terms `termsOf` (lrs/statements/prepare.ts) gives a statement about them.
+ */
+export const agentTerms = (agentKeys: string[]) => agentKeys.flatMap((k) => [`a:${k}`, `ra:${k}`]);
+
 /** The `sha2`s a stored statement body declares. */
 export function declaredSha2s(body: string): string[] {
   try {

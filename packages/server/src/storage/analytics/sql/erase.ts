@@ -52,15 +52,12 @@ export class SqlAnalyticsEraser {
       const res = await this.pool.query(sql, params);
       counts[table] = (counts[table] ?? 0) + (res.rowCount ?? 0);
     };
-    for (const table of LEARNER_TABLES)
+    // every projection generation's rows, and teachers' manual levels
+    for (const table of [...LEARNER_TABLES, 'assessments'])
       await run(table, `DELETE FROM ${table} WHERE tenant_id = $1 AND learner = ANY($2::text[])`, [
         tenantId,
         agentKeys,
       ]);
-    await run('assessments', 'DELETE FROM assessments WHERE tenant_id = $1 AND learner = ANY($2::text[])', [
-      tenantId,
-      agentKeys,
-    ]);
     for (const key of agentKeys)
       await run(
         'course_events',

@@ -1,13 +1,12 @@
 import type mongoose from 'mongoose';
 import {
+  agentTerms,
   declaredSha2s,
   type ErasableStatement,
   type ErasureSelector,
   type ExportedDocument,
   type RecordEraser,
 } from '../erase.js';
-
-const agentTerms = (agentKeys: string[]) => agentKeys.flatMap((k) => [`a:${k}`, `ra:${k}`]);
 
 /**
  * Erasure on MongoDB / FerretDB v1: plain finds and deletes. Statements go before their `statement_refs`

@@ -1,5 +1,6 @@
 import type { SqlPool } from '../../sql/database.js';
 import {
+  agentTerms,
   declaredSha2s,
   type ErasableStatement,
   type ErasureSelector,
@@ -7,9 +8,6 @@ import {
   type RecordEraser,
 } from '../erase.js';
 import { termId } from './terms.js';
-
-/** The index terms naming an agent: as actor or object (`a:`), or as a related agent (`ra:`). */
-export const agentTerms = (agentKeys: string[]) => agentKeys.flatMap((k) => [`a:${k}`, `ra:${k}`]);
 
 /** Erasure on PostgreSQL or PGlite: each statement goes with its index rows in one transaction. */
 export class SqlEraser implements RecordEraser {
