@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Stores } from '../storage/types.js';
+import { withDeadline } from '../util/deadline.js';
 
 declare global {
   namespace Express {
@@ -23,7 +24,7 @@ export function healthRoutes(stores: Stores, options: { isShuttingDown: () => bo
     const checks: Record<string, { backend: string; status: 'ok' | 'failing'; error?: string }> = {};
     const probe = async (name: string, backend: string, ping: () => Promise<void>) => {
       try {
-        await withTimeout(ping(), 2000);
+        await withDeadline(ping(), 2000);
         checks[name] = { backend, status: 'ok' };
       } catch (error) {
         checks[name] = { backend, status: 'failing', error: (error as Error).message };
@@ -37,7 +38,7 @@ export function healthRoutes(stores: Stores, options: { isShuttingDown: () => bo
       probe('cache', stores.cache.backend, () => stores.cache.ping()),
       // what features report beside the stores (the projection's lag): informative, never failing
       ...Object.entries(req.app.locals.readiness ?? {}).map(async ([name, report]) => {
-        reports[name] = await withTimeout(report(), 2000).catch((e: Error) => ({ error: e.message }));
+        reports[name] = await withDeadline(report(), 2000).catch((e: Error) => ({ error: e.message }));
       }),
     ]);
     const shuttingDown = options.isShuttingDown();
@@ -47,20 +48,4 @@ export function healthRoutes(stores: Stores, options: { isShuttingDown: () => bo
       .json({ status: ok ? 'ok' : shuttingDown ? 'shutting_down' : 'failing', checks, ...reports });
   });
   return router;
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e) => {
-        clearTimeout(t);
-        reject(e);
-      },
-    );
-  });
 }

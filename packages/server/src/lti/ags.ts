@@ -1,6 +1,7 @@
 import type { Registry } from 'prom-client';
 import { scrapedGauge } from '../metrics/index.js';
 import type { PendingGrade } from '../storage/types.js';
+import { withDeadline } from '../util/deadline.js';
 import { type AgsScore, ScoreQueue } from './ags-queue.js';
 import type { LtiDeps } from './deps.js';
 import { linkServices } from './service-records.js';
@@ -54,16 +55,6 @@ function failureOf(error: unknown): { detail: string; unreachable: boolean } {
     detail: `HTTP ${status}: ${String(e.response.body).slice(0, 200)}`,
     unreachable: status >= 500 || status === 429,
   };
-}
-
-/** `p`, or a rejection after `ms` (`p` runs on; its late outcome is dropped, never left unhandled). */
-function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-  });
-  p.catch(() => {});
-  return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
 }
 
 /**
