@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { withDeadline } from '../../util/deadline.js';
 import { asOutage, isRedisOutage } from '../outage.js';
 import type { Cache } from './types.js';
 
@@ -160,9 +161,10 @@ export class RedisCache implements Cache {
     return async () => {
       set.delete(onMessage);
       // a subscriber waiting for Redis to come back would queue the UNSUBSCRIBE until it does (and hold
-      // up shutdown): a connection that is not ready has no subscription to drop
+      // up shutdown): a connection that is not ready has no subscription to drop, and one that looked
+      // ready as Redis went away gets the store deadline
       if (set.size === 0 && this.subscriber?.status === 'ready') {
-        await guarded(this.subscriber.unsubscribe(full)).catch(() => {});
+        await withDeadline(guarded(this.subscriber.unsubscribe(full)), this.timeoutMs).catch(() => {});
       }
     };
   }
