@@ -255,18 +255,13 @@ afterAll(() => {
 });
 
 // the three stores at once: each scenario has its own store, proxy and server
-// The MongoDB scenario runs in the long mode only (KAIROS_FAULTS_LONG=1): under load, the server sometimes
-// never resumes after FerretDB restarts (every call a server-selection timeout, 30 s on), an open bug
-// (docs/operations/faults.md); alone, the driver resumes within a second.
-const run = LONG ? scenarios : scenarios.filter((s) => !s.name.startsWith('MongoDB'));
-
 describe.concurrent('a store stopped, restarted, hanging, back', () => {
   const cleanups: (() => Promise<unknown>)[] = [];
   afterAll(async () => {
     await Promise.allSettled(cleanups.map((c) => c()));
   });
 
-  it.each(run)(
+  it.each(scenarios)(
     '$name: 503 with Retry-After within a bounded time, /readyz tells the truth, resumes by itself, loses nothing acknowledged',
     async (scenario) => {
       let service: PrivateService | undefined;

@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { guardMongoDriverWrites } from './driver-guard.js';
 
 /** One versioned index/collection change for the MongoDB record store. */
 export interface MongoMigration {
@@ -14,13 +15,15 @@ export interface MongoMigration {
  * Every call has a deadline (`timeoutMs`, default 10 s): finding a server, opening a connection, and a
  * socket silent that long (a server that accepts connections and never answers) fail the operation with a
  * driver error that `storeOutage` recognises (503 to HTTP clients). Commands are not buffered while
- * disconnected: they fail at once rather than wait.
+ * disconnected: they fail at once rather than wait. The driver's writes are guarded against a socket that
+ * closes while a write waits for it to drain (see {@link guardMongoDriverWrites}).
  */
 export async function connectMongo(
   url: string,
   options: { timeoutMs?: number } = {},
 ): Promise<mongoose.Connection> {
   const timeoutMs = options.timeoutMs ?? 10_000;
+  guardMongoDriverWrites();
   const conn = mongoose.createConnection(url, {
     autoIndex: false,
     autoCreate: false,
