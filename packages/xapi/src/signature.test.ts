@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { statementSignature } from './signature.js';
-import { kairosAnswered, validStatements } from './test-support/fixtures.js';
+import { canonicalJson, statementSignature } from './signature.js';
+import { kairosAnswered, validStatements, validStatements2 } from './test-support/fixtures.js';
 import type { Statement } from './types.js';
 
 const sig = (s: unknown) => statementSignature(s as Statement);
@@ -97,5 +97,66 @@ describe('statementSignature', () => {
     expect(sig(a)).toBe(sig(b));
     b.object.verb.id = 'http://example.com/verbs/visited';
     expect(sig(a)).not.toBe(sig(b));
+  });
+});
+
+/** canonicalJson as first written (map and join per level): the stored signatures were computed with it. */
+function referenceCanonical(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((v) => referenceCanonical(v)).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${referenceCanonical(obj[k])}`).join(',')}}`;
+}
+
+describe('canonicalJson', () => {
+  // strings JSON.stringify escapes, and ones it leaves alone
+  const strings = [
+    '',
+    'plain',
+    'quote " inside',
+    'back\\slash',
+    'new\nline\ttab',
+    '\u0000\u001f\u007f',
+    '\u2028\u2029',
+    'é — ünïcödé',
+    '\ud83d\ude00 emoji (a surrogate pair)',
+    'lone \ud800 high',
+    'lone \udfff low',
+    '\\ud800 (escaped text, not a surrogate)',
+  ];
+  const values: unknown[] = [
+    ...strings,
+    0,
+    -0,
+    1.5,
+    1e21,
+    -1e-7,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    true,
+    false,
+    null,
+    [],
+    {},
+    [1, undefined, 'x', null],
+    Object.fromEntries(strings.map((k, i) => [k, i % 2 ? strings[i] : { [k]: [k, i] }])),
+    { b: 1, a: undefined, c: { z: [{ y: 'q"', x: '\\' }], é: 1, E: 2, _: 3, '10': 4, '9': 5 } },
+    { 'http://example.com/ext': { nested: { deeper: [[[{ k: 'v' }]]] } } },
+    ...Object.values(validStatements),
+    ...Object.values(validStatements2),
+    kairosAnswered,
+  ];
+
+  it('gives byte for byte what the first implementation gave (stored signatures stay valid)', () => {
+    for (const v of values) expect(canonicalJson(v)).toBe(referenceCanonical(v));
+  });
+
+  it('sorts keys and drops undefined properties at every level', () => {
+    expect(canonicalJson({ b: { d: 1, c: undefined, a: [{ z: 1, y: 2 }] }, a: 'x' })).toBe(
+      '{"a":"x","b":{"a":[{"y":2,"z":1}],"d":1}}',
+    );
   });
 });

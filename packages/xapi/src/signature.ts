@@ -129,17 +129,37 @@ export function canonicalJson(value: unknown): string {
   return canonical(value, 1);
 }
 
+/** Characters JSON.stringify escapes (and surrogates, which it escapes when unpaired): the slow path. */
+const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** `JSON.stringify(s)`, without the call for the common string that needs no escape. */
+function quote(s: string): string {
+  return ESCAPED.test(s) ? JSON.stringify(s) : `"${s}"`;
+}
+
+// Strings that need no escape skip JSON.stringify, and undefined properties are skipped in the same loop
+// (no filtered copy of the keys). Each level is still joined from an array: appending with `+=` would
+// build rope strings, and a batch of ropes kept until its insert costs the garbage collector twice the
+// time it saves (measured: 43 µs per statement against 20 for the first implementation, 17 joined). The
+// output is byte for byte the first implementation's (signature.test.ts).
 function canonical(value: unknown, depth: number): string {
+  if (typeof value === 'string') return quote(value);
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (depth > MAX_JSON_DEPTH) {
     throw new RangeError(
       `canonicalJson: the value nests more than ${MAX_JSON_DEPTH} levels deep; check it with jsonIssues() or validateStatements() first`,
     );
   }
-  if (Array.isArray(value)) return `[${value.map((v) => canonical(v, depth + 1)).join(',')}]`;
+  if (Array.isArray(value)) {
+    const items = new Array<string>(value.length);
+    for (let i = 0; i < value.length; i++) items[i] = canonical(value[i], depth + 1);
+    return `[${items.join(',')}]`;
+  }
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(obj[k], depth + 1)}`).join(',')}}`;
+  const members: string[] = [];
+  for (const k of Object.keys(obj).sort()) {
+    const v = obj[k];
+    if (v !== undefined) members.push(`${quote(k)}:${canonical(v, depth + 1)}`);
+  }
+  return `{${members.join(',')}}`;
 }

@@ -1,7 +1,19 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 let lastMs = 0;
 let seq = 0;
+
+/** Random bytes drawn 4 KiB at a time: one call into the CSPRNG per 512 keys rather than one per key. */
+const pool = Buffer.alloc(4096);
+let poolAt = pool.length;
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** The hex of `pool[from .. from + n)`. */
+function hex(from: number, n: number): string {
+  let out = '';
+  for (let i = from; i < from + n; i++) out += HEX[pool[i]!];
+  return out;
+}
 
 /**
  * A UUIDv7 (RFC 9562): 48-bit Unix ms timestamp, then a 12-bit counter that keeps keys generated in the
@@ -20,13 +32,16 @@ export function uuidv7(now = Date.now()): string {
     lastMs = now;
     seq = 0;
   }
-  const b = randomBytes(16);
-  b.writeUIntBE(now, 0, 6);
-  b[6] = 0x70 | (seq >> 8);
-  b[7] = seq & 0xff;
-  b[8] = 0x80 | (b[8]! & 0x3f);
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  if (poolAt + 8 > pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  const r = poolAt;
+  poolAt += 8;
+  pool[r] = 0x80 | (pool[r]! & 0x3f); // the variant bits
+  const ms = now.toString(16).padStart(12, '0');
+  const ver = (0x7000 | seq).toString(16);
+  return `${ms.slice(0, 8)}-${ms.slice(8)}-${ver}-${hex(r, 2)}-${hex(r + 2, 6)}`;
 }
 
 /** The millisecond timestamp a UUIDv7 encodes. */

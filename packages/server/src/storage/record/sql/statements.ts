@@ -50,6 +50,28 @@ function toRecord(tenantId: string, r: Row): StatementRecord {
 }
 
 /**
+ * The batch as the one JSON document the insert reads with `json_to_recordset`: V8 serialises it natively,
+ * far cheaper than escaping ten array parameters, and PostgreSQL parses it in one pass. Each body travels
+ * as a string: as a `json` field it would be extracted verbatim without escaping, but `json_to_recordset`
+ * refuses an unpaired surrogate escape (`\ud800`) inside one, which a valid statement may hold.
+ */
+export function insertRowsJson(records: StatementRecord[]): string {
+  return JSON.stringify(
+    records.map((r) => ({
+      k: r.key,
+      i: r.id,
+      s: r.stored,
+      b: JSON.stringify(r.statement),
+      g: r.signature,
+      a: r.actorKey ?? null,
+      r: r.refTarget ?? null,
+      v: r.voidingTarget ?? null,
+      t: [...new Set(r.terms)].map(termId),
+    })),
+  );
+}
+
+/**
  * Statements on PostgreSQL or PGlite: one row per statement (its JSON text, and the hashed terms it
  * matches, own and inherited) plus one `statement_index` row per term for the filters.
  */
@@ -85,21 +107,7 @@ export class SqlStatements implements StatementRepository {
 
   /** Inserts and indexes the batch in one statement; throws {@link Conflicts} when an id clashes. */
   private async insertWith(client: SqlClient, tenantId: string, records: StatementRecord[]) {
-    // The batch travels as one JSON document: V8 serialises it natively, far cheaper than escaping
-    // ten array parameters, and json_to_recordset parses it in one pass.
-    const rows = JSON.stringify(
-      records.map((r) => ({
-        k: r.key,
-        i: r.id,
-        s: r.stored,
-        b: JSON.stringify(r.statement),
-        g: r.signature,
-        a: r.actorKey ?? null,
-        r: r.refTarget ?? null,
-        v: r.voidingTarget ?? null,
-        t: [...new Set(r.terms)].map(termId),
-      })),
-    );
+    const rows = insertRowsJson(records);
     {
       // One round trip for the common case: insert the statements, index the ones inserted, and tell
       // whether a stored statement already voids or references one of them (then the slow path runs).
