@@ -130,6 +130,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** Characters JSON.stringify escapes (and surrogates, which it escapes when unpaired): the slow path. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what JSON escapes
 const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** `JSON.stringify(s)`, without the call for the common string that needs no escape. */
