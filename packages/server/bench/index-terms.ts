@@ -570,6 +570,42 @@ async function getPhase(staged: Awaited<ReturnType<typeof stage>>, n: number) {
       t.cpuNs[k] = 0;
     }
   }
+  // every candidate must answer what `current` answers (same rows, same order): 20 queries of each kind,
+  // first pages and one `more` page each
+  const reference = targets.find((t) => t.candidate.name === 'current');
+  let mismatches = 0;
+  if (reference && targets.length > 1) {
+    for (const k of KINDS)
+      for (let i = 0; i < 20; i++) {
+        const q = firstQuery(k, staged.registrations, staged.sinceKey);
+        const want = await run(reference, q, k, reference.clients[0]!);
+        const next = want.length === LIMIT ? { ...q, before: want[want.length - 1]!.key } : undefined;
+        const wantNext = next ? await run(reference, next, 'more', reference.clients[0]!) : [];
+        for (const t of targets) {
+          if (t === reference) continue;
+          const got = await run(t, q, k, t.clients[0]!);
+          const gotNext = next ? await run(t, next, 'more', t.clients[0]!) : [];
+          const same = (a: { key: string }[], b: { key: string }[]) =>
+            a.length === b.length && a.every((r, j) => r.key === b[j]!.key);
+          if (!same(want, got) || !same(wantNext, gotNext)) {
+            mismatches++;
+            if (mismatches <= 5)
+              console.error(
+                `bench: ${t.candidate.name} answers ${k} ${q.terms.join(' ')} differently from current`,
+              );
+          }
+        }
+      }
+    for (const t of targets)
+      for (const k of [...KINDS, 'more'] as Kind[]) {
+        t.samples[k].length = 0;
+        t.cpuNs[k] = 0;
+      }
+    log(
+      `   same answers as current: ${mismatches === 0 ? 'yes' : `no, ${mismatches} queries differ`} (20 of each kind, with a more page)`,
+    );
+    if (mismatches > 0) process.exitCode = 1;
+  }
   log(`GET mix: ${getRounds} interleaved windows of ${round(getSeconds / getRounds, 1)} s per candidate`);
   for (let r = 0; r < getRounds; r++) {
     for (const t of targets) {
@@ -635,6 +671,7 @@ async function getPhase(staged: Awaited<ReturnType<typeof stage>>, n: number) {
       perKind,
       meanRows,
       insertAtN: atN.find((x) => x.candidate === t.candidate.name),
+      sameAnswersAsCurrent: mismatches === 0,
     });
   }
   return results;
