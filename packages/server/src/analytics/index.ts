@@ -49,6 +49,7 @@ export function createAnalyticsFeature(options: AnalyticsFeatureOptions = {}) {
       settleMs: stores.cache.backend === 'redis' ? 1000 : 0,
       // embedded PGlite runs each query on the event loop: short batches keep requests answered meanwhile
       batchSize: stores.analytics.backend === 'pglite' ? 250 : 2000,
+      passEveryMs: config.projectionIntervalMs,
       logger,
       onChange,
       ...options.projector,

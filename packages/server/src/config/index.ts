@@ -66,6 +66,12 @@ const schema = z.object({
     .int()
     .min(1000, 'must be at least 1000 ms')
     .default(86_400_000),
+  KAIROS_PROJECTION_INTERVAL_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int()
+    .min(0, 'must be 0 (a pass per write) or a positive number of milliseconds')
+    .max(10_000, 'must be at most 10000 ms (the projection would fall that far behind)')
+    .default(250),
   KAIROS_XAPI_DEFAULT_VERSION: z
     .enum(['2.0.0', '1.0.3'], { message: 'must be 2.0.0 or 1.0.3' })
     .default('2.0.0'),
@@ -113,6 +119,8 @@ export interface KairosConfig {
   storeTimeoutMs: number;
   /** How often each server checks for data past the tenants' retention (a day). */
   retentionIntervalMs: number;
+  /** Least time between two live projection passes (`KAIROS_PROJECTION_INTERVAL_MS`, 250). */
+  projectionIntervalMs: number;
   /** xAPI version a response names when the request's version header is missing or unsupported. */
   xapiDefaultVersion: '2.0.0' | '1.0.3';
   /** Who may register an LMS through LTI dynamic registration: anyone, holders of the token, or nobody. */
@@ -195,6 +203,7 @@ export function loadConfig(
     shutdownTimeoutMs: v.KAIROS_SHUTDOWN_TIMEOUT_MS,
     storeTimeoutMs: v.KAIROS_STORE_TIMEOUT_MS,
     retentionIntervalMs: v.KAIROS_RETENTION_INTERVAL_MS,
+    projectionIntervalMs: v.KAIROS_PROJECTION_INTERVAL_MS,
     xapiDefaultVersion: v.KAIROS_XAPI_DEFAULT_VERSION,
     registration: v.KAIROS_REGISTRATION,
     registrationToken: v.KAIROS_REGISTRATION_TOKEN,
