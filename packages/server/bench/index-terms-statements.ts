@@ -1,6 +1,6 @@
 /**
- * Statements of the index-terms benchmark (bench/index-terms.ts): the ingestion benchmark's learner population
- * and statement shape (bench/ingest.ts `makeStatement`, copied here because ingest.ts runs on import), prepared
+ * Statements of the index-terms benchmark (bench/index-terms.ts), and the learner population and statement
+ * shape the ingestion benchmark (bench/ingest.ts) posts too; for bench:terms, prepared
  * by the LRS's own `prepareStatement` so every statement carries exactly the terms Kairos stores, then reduced
  * to what each candidate schema needs: the hashed terms, all or fewer, plain or with the tenant folded in.
  */

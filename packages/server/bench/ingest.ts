@@ -22,7 +22,6 @@
  * Only Node built-ins on the client side (`node:http` with keep-alive agents); `pg` (the ceiling, scratch
  * databases) and `mongoose` (to drop the MongoDB scratch database): server dependencies.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +34,7 @@ import {
   type CeilingWindow,
   openCeiling,
 } from './ceiling.js';
+import { itemId, learner, population, rnd, statementMaker, VERBS } from './index-terms-statements.js';
 import { adjacentRatios, median, printRatioTable, type RatioRow, verdict } from './ratios.js';
 import {
   benchArgs,
@@ -162,113 +162,15 @@ for (const [name, v] of Object.entries({
 
 // ---------------------------------------------------------------------------------------------- statements
 
-const HOME = 'https://moodle.example.edu';
-// A smaller population in --small mode so that filters match several pages there too.
-const COURSES = small ? 2 : 10;
-const SEQUENCES_PER_COURSE = 5;
-const ITEMS_PER_SEQUENCE = 10; // → 500 interactions
-const LEARNERS = small ? 200 : 2000;
-const VERBS = {
-  answered: 'http://adlnet.gov/expapi/verbs/answered',
-  completed: 'http://adlnet.gov/expapi/verbs/completed',
-  progressed: 'http://adlnet.gov/expapi/verbs/progressed',
-};
-const courseId = (c: number) => `${HOME}/course/view.php?id=${100 + c}`;
-const sequenceId = (c: number, s: number) => `https://content.example.edu/courses/${100 + c}/sequences/${s}`;
-const itemId = (c: number, s: number, i: number) => `${sequenceId(c, s)}/items/q${i}`;
-const learner = (n: number) => ({ objectType: 'Agent', account: { homePage: HOME, name: `learner-${n}` } });
-
-const rnd = (n: number) => Math.floor(Math.random() * n);
-// Registrations per learner × sequence, reused so registration filters match several statements.
-const registrations = new Map<string, string>();
-function registrationOf(l: number, c: number, s: number): string {
-  const k = `${l}:${c}:${s}`;
-  let r = registrations.get(k);
-  if (!r) {
-    r = randomUUID();
-    if (registrations.size < 200_000) registrations.set(k, r);
-  }
-  return r;
-}
-
+// The learner population and statement shape, shared with bench:terms (a smaller population in --small
+// mode, so that filters match several pages there too).
+const POPULATION = population(small);
+const COURSES = POPULATION.courses;
+const SEQUENCES_PER_COURSE = POPULATION.sequencesPerCourse;
+const ITEMS_PER_SEQUENCE = POPULATION.itemsPerSequence;
+const LEARNERS = POPULATION.learners;
 /** One realistic Kairos SDK statement: a learner answering / completing / progressing in a quiz item. */
-function makeStatement(): Record<string, unknown> {
-  const l = rnd(LEARNERS);
-  const c = rnd(COURSES);
-  const s = rnd(SEQUENCES_PER_COURSE);
-  const i = rnd(ITEMS_PER_SEQUENCE);
-  const roll = Math.random();
-  const verb = roll < 0.7 ? 'answered' : roll < 0.85 ? 'completed' : 'progressed';
-  const correct = Math.random() < 0.6;
-  const seconds = (5 + Math.random() * 120).toFixed(2);
-  const result: Record<string, unknown> =
-    verb === 'progressed'
-      ? {
-          duration: `PT${seconds}S`,
-          extensions: {
-            'https://kairos.dev/xapi/extensions/progress': Math.round(Math.random() * 100) / 100,
-          },
-        }
-      : {
-          score: { scaled: correct ? 1 : 0.25, raw: correct ? 4 : 1, min: 0, max: 4 },
-          success: correct,
-          completion: true,
-          response: correct ? 'b' : 'c',
-          duration: `PT${seconds}S`,
-          extensions: { 'https://kairos.dev/xapi/extensions/time/idle-seconds': rnd(30) },
-        };
-  return {
-    id: randomUUID(),
-    actor: learner(l),
-    verb: { id: VERBS[verb], display: { 'en-US': verb } },
-    object: {
-      objectType: 'Activity',
-      id: itemId(c, s, i),
-      definition: {
-        type: 'http://adlnet.gov/expapi/activities/cmi.interaction',
-        name: { 'en-US': `Question ${i + 1} of sequence ${s + 1}`, 'fr-FR': `Question ${i + 1}` },
-        description: { 'en-US': 'Which of these fractions is equivalent to 2/4?' },
-        interactionType: 'choice',
-        correctResponsesPattern: ['b'],
-        choices: [
-          { id: 'a', description: { 'en-US': '1/3' } },
-          { id: 'b', description: { 'en-US': '1/2' } },
-          { id: 'c', description: { 'en-US': '3/4' } },
-          { id: 'd', description: { 'en-US': '2/3' } },
-        ],
-        extensions: { 'https://kairos.dev/xapi/extensions/level': 'entrainement' },
-      },
-    },
-    result,
-    context: {
-      registration: registrationOf(l, c, s),
-      platform: 'Kairos SDK',
-      language: 'en-US',
-      contextActivities: {
-        parent: [
-          {
-            objectType: 'Activity',
-            id: sequenceId(c, s),
-            definition: { type: 'http://adlnet.gov/expapi/activities/module' },
-          },
-        ],
-        grouping: [
-          {
-            objectType: 'Activity',
-            id: courseId(c),
-            definition: { type: 'http://adlnet.gov/expapi/activities/course' },
-          },
-        ],
-        category: [{ objectType: 'Activity', id: 'https://kairos.dev/xapi/profile/v1' }],
-      },
-      extensions: {
-        'https://kairos.dev/xapi/extensions/attempt': 1 + rnd(3),
-        'https://kairos.dev/xapi/extensions/sdk': 'kairos-sdk/0.1.0',
-      },
-    },
-    timestamp: new Date(Date.now() - rnd(5000)).toISOString(),
-  };
-}
+const makeStatement = statementMaker(POPULATION);
 
 const batchBody = (n: number) => JSON.stringify(Array.from({ length: n }, makeStatement));
 
