@@ -21,6 +21,7 @@ function hex(from: number, n: number): string {
  * them by time, which is what keyset paging relies on.
  */
 export function uuidv7(now = Date.now()): string {
+  now = Math.trunc(now);
   if (now <= lastMs) {
     seq++;
     if (seq > 0xfff) {

@@ -152,6 +152,7 @@ export class Projector {
   /** Starts listening for writes and polling. */
   async start(): Promise<void> {
     this.stopped = false;
+    this.stopping = false;
     this.unsubscribe = [
       await this.stores.cache.subscribe(STORED_CHANNEL, (tenantId) => this.wake(tenantId)),
       await this.stores.cache.subscribe(LATE_CHANNEL, (message) => {
@@ -177,6 +178,7 @@ export class Projector {
     await this.analyzing;
     clearTimeout(this.timer);
     clearTimeout(this.passTimer);
+    this.passTimer = undefined;
     for (const t of this.refreshTimers.values()) clearTimeout(t);
     for (const u of this.unsubscribe.splice(0)) await u();
     await this.running;

@@ -43,14 +43,37 @@ describe('guardMongoDriverWrites', () => {
     return { reply: connection.command(MongoDBNamespace.fromString('admin.$cmd'), { hello: 1 }, {}) };
   }
 
+  /**
+   * A command whose write is left waiting for a drain (the socket's buffer is full: `write` returns false),
+   * then the socket closes — the race itself, not the closed socket the guard refuses up front.
+   */
+  async function commandWaitingForDrain(): Promise<{ reply: Promise<unknown>; close(): void }> {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    await new Promise((r) => socket.once('connect', r));
+    const connection = new Connection(socket, { id: 3, generation: 0 });
+    socket.write = (() => false) as typeof socket.write;
+    const reply = connection.command(MongoDBNamespace.fromString('admin.$cmd'), { hello: 1 }, {});
+    return { reply, close: () => socket.destroy() };
+  }
+
   it('a write on a socket that closes fails with the connection error instead of waiting forever', async () => {
     // the unguarded driver waits for a drain that never comes (this is what the guard is for)
     const unguarded = await commandOnClosingSocket();
     expect(await after(unguarded.reply, 500)).toBe('pending');
+    const unguardedRace = await commandWaitingForDrain();
+    await new Promise((r) => setTimeout(r, 100));
+    unguardedRace.close();
+    expect(await after(unguardedRace.reply, 500)).toBe('pending');
 
     expect(guardMongoDriverWrites()).toBe(true);
+    // a socket already destroyed: refused before the write
     const guarded = await commandOnClosingSocket();
     expect(await after(guarded.reply, 2000)).toMatch(/connection 1 to .* closed/);
+    // a write waiting for a drain when the socket closes: fails with the close
+    const race = await commandWaitingForDrain();
+    expect(await after(race.reply, 200)).toBe('pending');
+    race.close();
+    expect(await after(race.reply, 2000)).toMatch(/connection 3 to .* closed/);
   });
 
   it('is idempotent, and commands on a live connection still go through the guarded write', async () => {

@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 
-/** Most term ids remembered; the memo starts afresh when full (a bound on its memory, ~5 MB). */
+/**
+ * Most term ids remembered; the memo starts afresh when full. With terms of at most {@link MEMO_TERM_CHARS}
+ * characters that bounds it to about 20 MB (~5 MB for typical IRIs); longer terms (an activity id can be a
+ * long client-chosen IRI) are hashed each time.
+ */
 const MEMO_SIZE = 20_000;
+const MEMO_TERM_CHARS = 512;
 const memo = new Map<string, string>();
 
 /**
@@ -18,8 +23,10 @@ export function termId(term: string): string {
   if (id === undefined) {
     const h = createHash('md5').update(term, 'utf8').digest('hex');
     id = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-    if (memo.size >= MEMO_SIZE) memo.clear();
-    memo.set(term, id);
+    if (term.length <= MEMO_TERM_CHARS) {
+      if (memo.size >= MEMO_SIZE) memo.clear();
+      memo.set(term, id);
+    }
   }
   return id;
 }
